@@ -1,0 +1,59 @@
+// The production entrypoint (the image's CMD): serves the `api` target on PORT and drains on SIGTERM/SIGINT.
+import { ConfigError, config } from '../shared/config';
+import { closeDatabase, database } from '../shared/db';
+import { closeServer, createFunctionServer } from '../shared/http/server';
+import { startDraining } from '../shared/lifecycle';
+import { closeLogger, logger } from '../shared/logging';
+import './index';
+
+async function main(): Promise<void> {
+  const settings = config();
+  const log = logger();
+  // The embedded database migrates and seeds before serving; a pool connects on first use instead,
+  // so a PostgreSQL that is down at start-up only keeps /ready at 503 until it appears.
+  await database();
+
+  const server = createFunctionServer('api');
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  log.info('usersvc listening', { port, database: settings.database.kind, node: process.version });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    startDraining();
+    log.info('shutdown started: draining in-flight requests', { signal });
+    const deadline = setTimeout(() => {
+      log.warn('shutdown timeout reached; closing remaining connections', { timeoutMs: settings.shutdownTimeoutMs });
+      server.closeAllConnections();
+    }, settings.shutdownTimeoutMs);
+    deadline.unref();
+    if (settings.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.shutdownDelayMs));
+    await closeServer(server);
+    clearTimeout(deadline);
+    await closeDatabase();
+    log.info('shutdown complete: server and database pool closed', { signal });
+    await closeLogger();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+process.on('unhandledRejection', (reason) => {
+  logger().error('unhandled promise rejection', { error: reason instanceof Error ? reason.stack : String(reason) });
+});
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`usersvc failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});

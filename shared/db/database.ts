@@ -1,0 +1,35 @@
+// The one database interface the handlers see; each backend (pg Pool, PGlite) implements it in its own file.
+
+/** A statement with a stable name, so the pg backend can prepare it once per connection. */
+export interface Statement {
+  name: string;
+  text: string;
+}
+
+export interface QueryResult<Row> {
+  rows: Row[];
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<Row = Record<string, unknown>>(
+    statement: Statement | string,
+    values?: readonly unknown[],
+  ): Promise<QueryResult<Row>>;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'postgres' | 'embedded';
+  /** Runs fn in one transaction on one connection: COMMIT if it resolves, ROLLBACK if it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers a trivial query within timeoutMs; rejects otherwise. */
+  ping(timeoutMs: number): Promise<void>;
+  stats(): PoolStats;
+  close(): Promise<void>;
+}

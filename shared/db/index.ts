@@ -1,0 +1,48 @@
+// Creates the process's one database (pool or embedded) from the configuration, and closes it on shutdown.
+import { config, type Config } from '../config';
+import { logger } from '../logging';
+import type { Database } from './database';
+import { createEmbeddedDatabase } from './embedded';
+import { migrate } from './migrate';
+import { createPostgresDatabase } from './postgres';
+import { seedDemoUsers } from './seed';
+
+export type { Database, Queryable, Statement } from './database';
+
+async function open(settings: Config): Promise<Database> {
+  const { database: target } = settings;
+  if (target.kind === 'postgres') {
+    // Connections are made on first use, so a database that is down at start-up only delays readiness.
+    return createPostgresDatabase(target, settings, (error) =>
+      logger().warn('idle database connection failed', { error: error.message }),
+    );
+  }
+  const { database, pglite } = await createEmbeddedDatabase(target.dataDir);
+  const applied = await migrate({ pglite }, { direction: 'up' });
+  if (applied.length > 0) logger().info('embedded database migrated', { applied });
+  // A fresh embedded database gets the demo users once; a user's own deletions are kept after that.
+  if (applied.includes('1764086400000_create-users')) {
+    const seeded = await seedDemoUsers(database);
+    logger().info('embedded database seeded with demo users', { seeded, dataDir: target.dataDir });
+  }
+  return database;
+}
+
+let opening: Promise<Database> | undefined;
+
+/** The process's database, opened on first use. */
+export function database(): Promise<Database> {
+  opening ??= open(config()).catch((error: unknown) => {
+    opening = undefined; // let the next caller try again rather than caching the failure
+    throw error;
+  });
+  return opening;
+}
+
+/** Closes the pool (or the embedded database) if it was opened. */
+export async function closeDatabase(): Promise<void> {
+  if (!opening) return;
+  const current = opening;
+  opening = undefined;
+  await (await current.catch(() => undefined))?.close();
+}

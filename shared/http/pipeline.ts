@@ -1,0 +1,117 @@
+// Turns a set of routes into one Functions Framework HTTP function: request id, auth, routing, the
+// handler, errors as problem details, and one log line per request. Every target is built by it.
+import type { Request, Response } from '@google-cloud/functions-framework';
+import { config } from '../config';
+import { AppError } from '../errors';
+import { logger } from '../logging';
+import { createApiKeyCheck } from './auth';
+import type { BodyFields } from './body-limit';
+import { problemResponse } from './problem';
+import { requestIdFrom } from './request-id';
+import { createRouter } from './routing';
+import { traceFields } from './trace';
+import type { ApiRequest, ApiResponse, Route } from './types';
+import { requestObserver } from './observer';
+
+export type HttpFunction = (request: Request, response: Response) => Promise<void>;
+
+function send(res: Response, reply: ApiResponse, closeConnection: boolean): number {
+  const headers: Record<string, string | number> = { ...reply.headers };
+  if (closeConnection) headers.Connection = 'close';
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, headers);
+    res.end();
+    return 0;
+  }
+  const payload = JSON.stringify(reply.body);
+  headers['Content-Type'] = `${reply.contentType ?? 'application/json'}; charset=utf-8`;
+  headers['Content-Length'] = Buffer.byteLength(payload);
+  res.writeHead(reply.status, headers);
+  res.end(payload);
+  return headers['Content-Length'];
+}
+
+function severityOf(status: number): 'info' | 'warn' | 'error' {
+  return status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+}
+
+export function servePipeline(routes: readonly Route[]): HttpFunction {
+  const match = createRouter(routes);
+  // Settings are read on the first request, so that loading this module never fails on configuration.
+  let settings: { checkApiKey: (header: string | string[] | undefined) => void; project?: string } | undefined;
+
+  return async function pipeline(req, res) {
+    settings ??= { checkApiKey: createApiKeyCheck(config().apiKeys), project: config().googleCloudProject };
+    const { checkApiKey, project } = settings;
+    const started = process.hrtime.bigint();
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('X-Request-ID', requestId);
+    const body = req as Request & BodyFields;
+    const url = req.originalUrl ?? req.url;
+    const queryStart = url.indexOf('?');
+    const path = queryStart === -1 ? url : url.slice(0, queryStart);
+    let template = 'unmatched';
+    let reply: ApiResponse;
+    let failure: unknown;
+
+    try {
+      const found = match(req.method, path);
+      if (found.kind === 'found' && found.route.public) {
+        template = found.route.path;
+      } else {
+        checkApiKey(req.headers['x-api-key']);
+      }
+      if (found.kind === 'not-found') throw new AppError('ROUTE_NOT_FOUND', `No route matches ${path}.`);
+      if (found.kind === 'wrong-method') {
+        throw new AppError('METHOD_NOT_ALLOWED', `${path} does not accept ${req.method}.`, {
+          headers: { Allow: found.allow.join(', ') },
+        });
+      }
+      template = found.route.path;
+      const request: ApiRequest = {
+        method: req.method,
+        path,
+        query: new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1)),
+        params: found.params,
+        headers: req.headers,
+        rawBody: body.rawBody,
+        bodyTooLarge: body.bodyTooLarge === true,
+        requestId,
+      };
+      reply = await found.route.handler(request);
+    } catch (error) {
+      failure = error;
+      reply = problemResponse(error, requestId);
+    }
+
+    // An unread oversized body is still on the socket: close it rather than read it.
+    const size = send(res, reply, body.bodyTooLarge === true);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    requestObserver.observe(req.method, template, reply.status, seconds);
+    logger().log(severityOf(reply.status), `${req.method} ${path} ${reply.status}`, {
+      httpRequest: {
+        requestMethod: req.method,
+        requestUrl: url,
+        status: reply.status,
+        responseSize: String(size),
+        latency: `${seconds.toFixed(6)}s`,
+        userAgent: req.headers['user-agent'],
+        remoteIp: req.ip ?? req.socket.remoteAddress,
+        protocol: `HTTP/${req.httpVersion}`,
+      },
+      request_id: requestId,
+      route: template,
+      ...(reply.status >= 500 ? { error: describe(failure) } : {}),
+      ...traceFields(req.headers, project),
+    });
+  };
+}
+
+/** What a 5xx log line says about its cause: the message and stack for us, never sent to the client. */
+function describe(error: unknown): string {
+  if (error instanceof AppError) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    return `${error.code}${cause}`;
+  }
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

@@ -1,0 +1,29 @@
+// The one place where an error becomes a response: RFC 9457 problem details, never a stack trace or SQL.
+import { AppError, errorCatalogue, type ErrorCode } from '../errors';
+import type { ApiResponse } from './types';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+const TYPE_BASE = 'https://usersvc.dev/problems/';
+
+export const problemType = (code: ErrorCode) => `${TYPE_BASE}${code.toLowerCase().replace(/_/g, '-')}`;
+
+/** Maps any thrown value to a problem response; anything but an AppError is an internal error. */
+export function problemResponse(error: unknown, requestId: string): ApiResponse {
+  const appError = error instanceof AppError ? error : new AppError('INTERNAL', 'An unexpected error occurred.');
+  const definition = errorCatalogue[appError.code];
+  const body: Record<string, unknown> = {
+    type: problemType(appError.code),
+    title: definition.title,
+    status: definition.status,
+    detail: appError.detail,
+    code: appError.code,
+    request_id: requestId,
+  };
+  if (appError.extras.fieldErrors) body.errors = appError.extras.fieldErrors;
+  return {
+    status: definition.status,
+    body,
+    headers: appError.extras.headers,
+    contentType: PROBLEM_CONTENT_TYPE,
+  };
+}
