@@ -1,6 +1,8 @@
 // Every route the service has: method, path template, handler. The router and the targets are built from it.
 import type { Route } from '../shared/http/types';
+import { openApi } from './openapi';
 import { health } from './probes/health';
+import { metrics } from './probes/metrics';
 import { ready } from './probes/ready';
 import { createUser } from './users/create';
 import { deleteUser } from './users/delete';
@@ -12,6 +14,8 @@ import { patchUser } from './users/patch';
 export const routes = {
   health: { method: 'GET', path: '/health', handler: health, public: true },
   ready: { method: 'GET', path: '/ready', handler: ready, public: true },
+  openApi: { method: 'GET', path: '/openapi.json', handler: openApi, public: true },
+  metrics: { method: 'GET', path: '/metrics', handler: metrics },
   listUsers: { method: 'GET', path: '/api/v1/users', handler: listUsersHandler },
   createUser: { method: 'POST', path: '/api/v1/users', handler: createUser },
   getUserById: { method: 'GET', path: '/api/v1/users/id/:id', handler: getUserById },

@@ -2,13 +2,18 @@
 import type { z } from 'zod';
 import { AppError, type FieldError } from './errors';
 
-function fieldErrorsOf(issues: readonly z.core.$ZodIssue[], prefix: string): FieldError[] {
+const fieldName = (where: string, path: readonly PropertyKey[]) =>
+  [where, ...path.map(String)].filter((part) => part !== '').join('.') || 'body';
+
+function fieldErrorsOf(issues: readonly z.core.$ZodIssue[], where: string): FieldError[] {
   return issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: prefix + key, message: 'is not a known field' }));
+      return issue.keys.map((key) => ({
+        field: fieldName(where, [...issue.path, key]),
+        message: 'is not a known field',
+      }));
     }
-    const field = prefix + issue.path.map(String).join('.');
-    return [{ field: field || prefix.replace(/\.$/, '') || 'body', message: issue.message }];
+    return [{ field: fieldName(where, issue.path), message: issue.message }];
   });
 }
 
@@ -19,6 +24,7 @@ function fieldErrorsOf(issues: readonly z.core.$ZodIssue[], prefix: string): Fie
 export function parseWith<Schema extends z.ZodType>(schema: Schema, input: unknown, where = ''): z.output<Schema> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const fieldErrors = fieldErrorsOf(result.error.issues, where ? `${where}.` : '');
-  throw new AppError('VALIDATION_FAILED', 'The request has invalid fields; see errors.', { fieldErrors });
+  throw new AppError('VALIDATION_FAILED', 'The request has invalid fields; see errors.', {
+    fieldErrors: fieldErrorsOf(result.error.issues, where),
+  });
 }

@@ -29,20 +29,28 @@ async function open(settings: Config): Promise<Database> {
 }
 
 let opening: Promise<Database> | undefined;
+let opened: Database | undefined;
 
 /** The process's database, opened on first use. */
 export function database(): Promise<Database> {
-  opening ??= open(config()).catch((error: unknown) => {
-    opening = undefined; // let the next caller try again rather than caching the failure
-    throw error;
-  });
+  opening ??= open(config()).then(
+    (db) => (opened = db),
+    (error: unknown) => {
+      opening = undefined; // let the next caller try again rather than caching the failure
+      throw error;
+    },
+  );
   return opening;
 }
+
+/** The database if it is open, without opening it (metrics read the pool's numbers through this). */
+export const openedDatabase = (): Database | undefined => opened;
 
 /** Closes the pool (or the embedded database) if it was opened. */
 export async function closeDatabase(): Promise<void> {
   if (!opening) return;
   const current = opening;
   opening = undefined;
+  opened = undefined;
   await (await current.catch(() => undefined))?.close();
 }

@@ -4,6 +4,7 @@ import type { Request, Response } from '@google-cloud/functions-framework';
 import { config } from '../config';
 import { AppError } from '../errors';
 import { logger } from '../logging';
+import { requestFinished, requestStarted } from '../metrics';
 import { createApiKeyCheck } from './auth';
 import type { BodyFields } from './body-limit';
 import { problemResponse } from './problem';
@@ -11,7 +12,6 @@ import { requestIdFrom } from './request-id';
 import { createRouter } from './routing';
 import { traceFields } from './trace';
 import type { ApiRequest, ApiResponse, Route } from './types';
-import { requestObserver } from './observer';
 
 export type HttpFunction = (request: Request, response: Response) => Promise<void>;
 
@@ -23,7 +23,8 @@ function send(res: Response, reply: ApiResponse, closeConnection: boolean): numb
     res.end();
     return 0;
   }
-  const payload = JSON.stringify(reply.body);
+  // A string body is already text (the metrics exposition); anything else is sent as JSON.
+  const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
   headers['Content-Type'] = `${reply.contentType ?? 'application/json'}; charset=utf-8`;
   headers['Content-Length'] = Buffer.byteLength(payload);
   res.writeHead(reply.status, headers);
@@ -44,10 +45,12 @@ export function servePipeline(routes: readonly Route[]): HttpFunction {
     settings ??= { checkApiKey: createApiKeyCheck(config().apiKeys), project: config().googleCloudProject };
     const { checkApiKey, project } = settings;
     const started = process.hrtime.bigint();
+    requestStarted();
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('X-Request-ID', requestId);
     const body = req as Request & BodyFields;
-    const url = req.originalUrl ?? req.url;
+    // rawUrl: the path as sent, when the server had to escape it for Express (see shared/http/server.ts).
+    const url = (req as Request & { rawUrl?: string }).rawUrl ?? req.originalUrl ?? req.url;
     const queryStart = url.indexOf('?');
     const path = queryStart === -1 ? url : url.slice(0, queryStart);
     let template = 'unmatched';
@@ -87,7 +90,7 @@ export function servePipeline(routes: readonly Route[]): HttpFunction {
     // An unread oversized body is still on the socket: close it rather than read it.
     const size = send(res, reply, body.bodyTooLarge === true);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    requestObserver.observe(req.method, template, reply.status, seconds);
+    requestFinished(req.method, template, reply.status, seconds);
     logger().log(severityOf(reply.status), `${req.method} ${path} ${reply.status}`, {
       httpRequest: {
         requestMethod: req.method,

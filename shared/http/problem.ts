@@ -3,7 +3,8 @@ import { AppError, errorCatalogue, type ErrorCode } from '../errors';
 import type { ApiResponse } from './types';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-const TYPE_BASE = 'https://usersvc.dev/problems/';
+// A URN, not a URL: it names the problem type without pretending there is a page to fetch.
+const TYPE_BASE = 'urn:usersvc:problem:';
 
 export const problemType = (code: ErrorCode) => `${TYPE_BASE}${code.toLowerCase().replace(/_/g, '-')}`;
 

@@ -6,13 +6,14 @@ export const username = z
   .string({ error: 'must be a string' })
   .regex(/^[A-Za-z0-9]+$/, 'must hold only ASCII letters and digits')
   .min(3, 'must be at least 3 characters')
-  .max(50, 'must be at most 50 characters');
+  .max(50, 'must be at most 50 characters')
+  .meta({ description: 'ASCII letters and digits; unique case-insensitively.' });
 
 export const email = z
-  .string({ error: 'must be a string' })
+  .email({ error: 'must be a valid email address' })
   .max(100, 'must be at most 100 characters')
-  .pipe(z.email({ error: 'must be a valid email address' }))
-  .transform((value) => value.toLowerCase());
+  .transform((value) => value.toLowerCase())
+  .meta({ description: 'Stored lower-cased; unique.' });
 
 const codePoints = (value: string) => [...value].length;
 // Letters and marks of any script, digits, spaces and the punctuation names use (O'Neil, Jean-Luc, Jr.).
@@ -23,7 +24,8 @@ export const fullName = z
   .transform((value) => value.trim().replace(/\s+/g, ' '))
   .refine((value) => codePoints(value) >= 2, 'must be at least 2 characters')
   .refine((value) => codePoints(value) <= 100, 'must be at most 100 characters')
-  .refine((value) => NAME_CHARACTERS.test(value), "must hold only letters, digits, spaces and ' . , -");
+  .refine((value) => NAME_CHARACTERS.test(value), "must hold only letters, digits, spaces and ' . , -")
+  .meta({ description: "2–100 characters after trimming; letters of any script, digits, spaces and ' ’ . , -" });
 
 export const createUserInput = z.strictObject(
   { username, email, full_name: fullName },

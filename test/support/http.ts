@@ -20,7 +20,7 @@ export async function call<Body = Record<string, unknown>>(
   }
   const response = await fetch(baseUrl + path, { method, headers, body });
   const text = await response.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {

@@ -1,0 +1,242 @@
+// Every error row of the contract, through the real server: status, problem+json shape, request id, no leaks.
+import http from 'node:http';
+import { backends, createTestDatabase, type TestDatabase } from '../support/database';
+import { call, type Reply } from '../support/http';
+import { startService, type Service } from '../support/service';
+
+const PROBLEM = /^application\/problem\+json; charset=utf-8$/;
+
+function expectProblem(reply: Reply, status: number, code: string) {
+  expect(reply.status).toBe(status);
+  expect(reply.headers.get('content-type')).toMatch(PROBLEM);
+  expect(reply.body).toMatchObject({ status, code, title: expect.any(String), detail: expect.any(String) });
+  expect(reply.body.type).toBe(`urn:usersvc:problem:${code.toLowerCase().replace(/_/g, '-')}`);
+  expect(reply.body.request_id).toBe(reply.headers.get('x-request-id'));
+  expect(reply.text).not.toMatch(/at .*\.js:\d+|node_modules|SELECT|INSERT/);
+}
+
+/** Sends a raw request with node:http, for bodies fetch cannot express (declared-but-unsent, chunked). */
+function rawRequest(
+  url: string,
+  options: http.RequestOptions,
+  write: (request: http.ClientRequest) => void,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, options, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+    });
+    request.on('error', reject);
+    write(request);
+  });
+}
+
+const validUser = (name: string) => ({ username: name, email: `${name}@example.com`, full_name: 'Valid Name' });
+
+describe.each(backends)('error responses on %s', (backend) => {
+  let db: TestDatabase;
+  let service: Service;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(backend);
+    service = await startService({ env: db.env });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await db?.drop();
+  });
+
+  it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
+    const reply = await call(service.url, 'POST', '/api/v1/users', {
+      body: '{"username": "abc",',
+      headers: { 'content-type': 'application/json' },
+    });
+    expectProblem(reply, 400, 'MALFORMED_JSON');
+  });
+
+  it('answers an empty JSON body with 400 MALFORMED_JSON', async () => {
+    const reply = await call(service.url, 'POST', '/api/v1/users', {
+      body: '',
+      headers: { 'content-type': 'application/json' },
+    });
+    expectProblem(reply, 400, 'MALFORMED_JSON');
+  });
+
+  it('answers invalid UTF-8 with 400 MALFORMED_JSON', async () => {
+    const reply = await call(service.url, 'POST', '/api/v1/users', {
+      body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]),
+      headers: { 'content-type': 'application/json' },
+    });
+    expectProblem(reply, 400, 'MALFORMED_JSON');
+  });
+
+  it.each([
+    ['a JSON array', [1, 2]],
+    ['a JSON string', 'user'],
+    ['null', null],
+  ])('answers %s as the body with 400 VALIDATION_FAILED', async (_what, body) => {
+    const reply = await call(service.url, 'POST', '/api/v1/users', { json: body });
+    expectProblem(reply, 400, 'VALIDATION_FAILED');
+  });
+
+  it.each([
+    ['username', 'test_user', 'must hold only ASCII letters and digits'],
+    ['username', 'test_user!', 'must hold only ASCII letters and digits'],
+    ['username', 'ab', 'must be at least 3 characters'],
+    ['username', 'a'.repeat(51), 'must be at most 50 characters'],
+    ['username', 42, 'must be a string'],
+    ['email', 'not-an-email', 'must be a valid email address'],
+    ['email', `${'a'.repeat(92)}@example.com`, 'must be at most 100 characters'],
+    ['full_name', ' x ', 'must be at least 2 characters'],
+    ['full_name', 'x'.repeat(101), 'must be at most 100 characters'],
+    ['full_name', 'Robert\u0000Tables', "must hold only letters, digits, spaces and ' . , -"],
+  ])('rejects %s %p with 400 naming the field', async (field, value, message) => {
+    const reply = await call(service.url, 'POST', '/api/v1/users', {
+      json: { ...validUser(`v${Date.now().toString(36)}`), [field]: value },
+    });
+    expectProblem(reply, 400, 'VALIDATION_FAILED');
+    expect(reply.body.errors).toEqual([{ field, message }]);
+  });
+
+  it('lists every missing required field on create', async () => {
+    const reply = await call(service.url, 'POST', '/api/v1/users', { json: {} });
+    expectProblem(reply, 400, 'VALIDATION_FAILED');
+    const fields = (reply.body.errors as { field: string }[]).map((e) => e.field).sort();
+    expect(fields).toEqual(['email', 'full_name', 'username']);
+  });
+
+  it('rejects unknown fields on create with 400 instead of dropping them', async () => {
+    const reply = await call(service.url, 'POST', '/api/v1/users', {
+      json: { ...validUser('unknownfield1'), role: 'admin' },
+    });
+    expectProblem(reply, 400, 'VALIDATION_FAILED');
+    expect(reply.body.errors).toEqual([{ field: 'role', message: 'is not a known field' }]);
+  });
+
+  it('answers a non-JSON body with 415, and a missing Content-Type too', async () => {
+    const text = await call(service.url, 'POST', '/api/v1/users', {
+      body: 'username=abc',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expectProblem(text, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const latin1 = await call(service.url, 'POST', '/api/v1/users', {
+      body: JSON.stringify(validUser('latinone')),
+      headers: { 'content-type': 'application/json; charset=iso-8859-1' },
+    });
+    expectProblem(latin1, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const none = await rawRequest(`${service.url}/api/v1/users`, { method: 'POST' }, (r) => r.end('{}'));
+    expect(none.status).toBe(415);
+  });
+
+  it('accepts application/json with a UTF-8 charset parameter', async () => {
+    const reply = await call(service.url, 'POST', '/api/v1/users', {
+      body: JSON.stringify(validUser(`charset${Date.now().toString(36)}`)),
+      headers: { 'content-type': 'Application/JSON; charset="UTF-8"' },
+    });
+    expect(reply.status).toBe(201);
+  });
+
+  it('answers a declared body over 64 KiB with 413 before the body is sent', async () => {
+    // The client declares 10 MB but sends nothing: a 413 proves the server did not wait to buffer it.
+    const reply = await rawRequest(
+      `${service.url}/api/v1/users`,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(10_000_000) } },
+      (request) => request.flushHeaders(),
+    );
+    expect(reply.status).toBe(413);
+    expect(reply.headers.connection).toBe('close');
+    expect(JSON.parse(reply.body)).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      request_id: reply.headers['x-request-id'],
+    });
+  });
+
+  it('answers a chunked body that grows past 64 KiB with 413 without reading the rest', async () => {
+    const reply = await rawRequest(
+      `${service.url}/api/v1/users`,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+      (request) => {
+        request.write(`{"username":"${'a'.repeat(70 * 1024)}`); // over the limit; never finished
+      },
+    );
+    expect(reply.status).toBe(413);
+    expect(JSON.parse(reply.body)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('accepts a body just under the limit (it reaches validation, not 413)', async () => {
+    const reply = await call(service.url, 'POST', '/api/v1/users', {
+      json: { ...validUser('nearlimit'), full_name: 'x'.repeat(60 * 1024) },
+    });
+    expectProblem(reply, 400, 'VALIDATION_FAILED');
+  });
+
+  it('answers an unknown route with 404 ROUTE_NOT_FOUND', async () => {
+    expectProblem(await call(service.url, 'GET', '/api/v2/users'), 404, 'ROUTE_NOT_FOUND');
+    expectProblem(await call(service.url, 'GET', '/api/v1/users/'), 404, 'ROUTE_NOT_FOUND');
+  });
+
+  it('answers a known path with the wrong method with 405 and Allow', async () => {
+    const put = await call(service.url, 'PUT', '/api/v1/users');
+    expectProblem(put, 405, 'METHOD_NOT_ALLOWED');
+    expect(put.headers.get('allow')).toBe('GET, POST, HEAD');
+    const post = await call(service.url, 'POST', '/api/v1/users/id/00000000-0000-4000-8000-000000000000');
+    expect(post.headers.get('allow')).toBe('GET, PATCH, DELETE, HEAD');
+  });
+
+  it('answers 409 for a duplicate username (any case) and for a duplicate email', async () => {
+    const name = `dup${Date.now().toString(36)}`;
+    expect((await call(service.url, 'POST', '/api/v1/users', { json: validUser(name) })).status).toBe(201);
+    const sameName = await call(service.url, 'POST', '/api/v1/users', {
+      json: { ...validUser(name.toUpperCase()), email: `other${name}@example.com` },
+    });
+    expectProblem(sameName, 409, 'USER_CONFLICT');
+    expect(sameName.body.errors).toEqual([{ field: 'username', message: 'is already taken' }]);
+    const sameEmail = await call(service.url, 'POST', '/api/v1/users', {
+      json: { ...validUser(`other${name}`), email: `${name.toUpperCase()}@EXAMPLE.COM` },
+    });
+    expectProblem(sameEmail, 409, 'USER_CONFLICT');
+    expect(sameEmail.body.errors).toEqual([{ field: 'email', message: 'is already taken' }]);
+  });
+
+  it('keeps a sane X-Request-ID from the caller and replaces an unsafe one', async () => {
+    const kept = await call(service.url, 'GET', '/health', { headers: { 'x-request-id': 'trace-abc.123' } });
+    expect(kept.headers.get('x-request-id')).toBe('trace-abc.123');
+    const replaced = await call(service.url, 'GET', '/nope', { headers: { 'x-request-id': 'bad id "quoted"' } });
+    expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(replaced.body.request_id).toBe(replaced.headers.get('x-request-id'));
+  });
+
+  it('answers a bad percent-encoding in a path parameter with 400', async () => {
+    expectProblem(await call(service.url, 'GET', '/api/v1/users/username/%E0%A4%A'), 400, 'VALIDATION_FAILED');
+  });
+});
+
+describe('503 when the database is unreachable', () => {
+  let service: Service;
+  beforeAll(async () => {
+    // Port 1 on loopback refuses at once: the service starts, but every query fails to connect.
+    service = await startService({ env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' } });
+  });
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  it('answers API calls with 503 DATABASE_UNAVAILABLE and Retry-After', async () => {
+    const reply = await call(service.url, 'GET', '/api/v1/users');
+    expectProblem(reply, 503, 'DATABASE_UNAVAILABLE');
+    expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+
+  it('answers /ready with 503 saying the database check failed, while /health stays 200', async () => {
+    const ready = await call(service.url, 'GET', '/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toEqual({ status: 'not_ready', checks: { database: 'unreachable' } });
+    expect((await call(service.url, 'GET', '/health')).status).toBe(200);
+  });
+
+  it('keeps the connection details out of the response', async () => {
+    const reply = await call(service.url, 'GET', '/api/v1/users');
+    expect(reply.text).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|postgres/);
+  });
+});

@@ -1,0 +1,83 @@
+// Migrations: the CLI applies and reverts them, two runs at once both succeed, and the schema is what the API needs.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { randomBytes } from 'node:crypto';
+import { ROOT } from '../support/service';
+
+const run = promisify(execFile);
+const MIGRATE = path.join(ROOT, 'dist/scripts/migrate.js');
+const adminUrl = process.env.DATABASE_URL;
+const describeOnPostgres = adminUrl ? describe : describe.skip;
+
+describeOnPostgres('npm run migrate on PostgreSQL', () => {
+  const name = `usersvc_migrate_${randomBytes(4).toString('hex')}`;
+  let url: string;
+  const query = async (sql: string) => {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows as Record<string, unknown>[];
+    } finally {
+      await client.end();
+    }
+  };
+  const migrate = (...args: string[]) =>
+    run(process.execPath, [MIGRATE, ...args], { env: { ...process.env, DATABASE_URL: url } });
+
+  beforeAll(async () => {
+    const admin = new Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const parsed = new URL(adminUrl as string);
+    parsed.pathname = `/${name}`;
+    url = parsed.toString();
+  });
+  afterAll(async () => {
+    const admin = new Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('applies every migration when two processes run it at once, and both exit 0', async () => {
+    const [first, second] = await Promise.all([migrate('up'), migrate('up')]);
+    expect(`${first.stdout}${second.stdout}`).toMatch(/up: 1764086400000_create-users/);
+    const applied = await query('SELECT name FROM pgmigrations');
+    expect(applied).toEqual([{ name: '1764086400000_create-users' }]);
+  });
+
+  it('creates the indexes the API relies on: unique lower(username), unique email, (created_at, id)', async () => {
+    const indexes = await query(`SELECT indexdef FROM pg_indexes WHERE tablename = 'users' ORDER BY indexname`);
+    const definitions = indexes.map((row) => String(row.indexdef)).join('\n');
+    expect(definitions).toMatch(
+      /UNIQUE INDEX users_username_lower_key ON public\.users USING btree \(lower\(\(username\)::text\)\)/,
+    );
+    expect(definitions).toMatch(/UNIQUE INDEX users_email_key ON public\.users USING btree \(email\)/);
+    expect(definitions).toMatch(/INDEX users_created_at_id_idx ON public\.users USING btree \(created_at, id\)/);
+    expect(definitions).toMatch(/UNIQUE INDEX users_pkey/);
+  });
+
+  it('reverts with down and re-applies with up', async () => {
+    await migrate('down');
+    expect(await query(`SELECT to_regclass('public.users') AS users`)).toEqual([{ users: null }]);
+    const { stdout } = await migrate('up');
+    expect(stdout).toMatch(/up: 1764086400000_create-users/);
+    expect(await query(`SELECT to_regclass('public.users')::text AS users`)).toEqual([{ users: 'users' }]);
+  });
+
+  it('inserts no data: the schema migration leaves the table empty', async () => {
+    expect(await query('SELECT count(*)::int AS n FROM users')).toEqual([{ n: 0 }]);
+  });
+
+  it('seeds the three demo users idempotently with npm run db:seed', async () => {
+    const seed = (env: NodeJS.ProcessEnv) =>
+      run(process.execPath, [path.join(ROOT, 'dist/scripts/seed.js')], { env: { ...process.env, ...env } });
+    expect((await seed({ DATABASE_URL: url })).stdout).toMatch(/seeded 3 demo user/);
+    expect((await seed({ DATABASE_URL: url })).stdout).toMatch(/seeded 0 demo user/);
+    const users = await query('SELECT username FROM users ORDER BY username');
+    expect(users.map((u) => u.username)).toEqual(['asmith', 'bjones', 'jdoe']);
+  });
+});
