@@ -17,6 +17,8 @@ function transportFor(settings: Config): winston.transport {
       ),
     });
   }
+  // Off GCP there is no metadata server: tell the client not to probe for one (it warns on every start otherwise).
+  if (!settings.googleCloudProject) process.env.METADATA_SERVER_DETECTION ??= 'none';
   // Loaded only for JSON output: the Cloud Logging client is the heaviest module the service requires.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { LoggingWinston } = require('@google-cloud/logging-winston') as typeof import('@google-cloud/logging-winston');

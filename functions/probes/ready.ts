@@ -13,7 +13,8 @@ async function checkDatabase(timeoutMs: number): Promise<string> {
     return 'ok';
   } catch (error) {
     // The probe is public: say which check failed, keep hosts and driver messages for the log.
-    logger().warn('readiness check failed', { error: error instanceof Error ? error.message : String(error) });
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    logger().warn('readiness check failed', { error: cause instanceof Error ? cause.message : String(cause) });
     return error instanceof TimeoutError ? 'timeout' : 'unreachable';
   }
 }

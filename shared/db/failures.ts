@@ -26,6 +26,10 @@ const unavailableSqlStates = new Set([
   '53200', // out_of_memory
   '40001', // serialization_failure
   '40P01', // deadlock_detected
+  // Misconfiguration (wrong password, role or database) leaves no usable database either: 503, not a 500 bug.
+  '28000', // invalid_authorization_specification
+  '28P01', // invalid_password
+  '3D000', // invalid_catalog_name
 ]);
 const networkErrorCodes = new Set([
   'ECONNREFUSED',

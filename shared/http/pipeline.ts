@@ -104,7 +104,7 @@ export function servePipeline(routes: readonly Route[]): HttpFunction {
       },
       request_id: requestId,
       route: template,
-      ...(reply.status >= 500 ? { error: describe(failure) } : {}),
+      ...(reply.status >= 500 && failure !== undefined ? { error: describe(failure) } : {}),
       ...traceFields(req.headers, project),
     });
   };

@@ -1,0 +1,39 @@
+# The usersvc image: compiled on node:24, run on distroless Node.js 24 as uid 65532 with production dependencies only.
+# Build:  docker build -t usersvc:local .
+# Serve:  docker run --rm -p 8080:8080 -e POSTGRES_HOST=... usersvc:local
+# Migrate (the Knative Job and the compose `migrate` service use these args): docker run --rm usersvc:local dist/scripts/migrate.js up
+# test/deploy/image-entrypoint.test.ts parses this file and runs its CMD from a reproduced layout; keep the stage names.
+
+# --- build: all dependencies, TypeScript compiled to dist/ (bench/ and test/ stay out: the image never runs them) ---
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# No install scripts: tsc needs none, and the one production package that has one (protobufjs) only prints a notice.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY functions ./functions
+COPY shared ./shared
+COPY scripts ./scripts
+RUN npm run build
+
+# --- prod-deps: the production dependency tree alone, installed from the lockfile (no prune step to get wrong) ---
+FROM node:24-bookworm-slim AS prod-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+# --- runtime: no shell, no npm, no compiler; node is the image's ENTRYPOINT ---
+FROM gcr.io/distroless/nodejs24-debian12:nonroot AS runtime
+WORKDIR /app
+ENV NODE_ENV=production PORT=8080
+# Files stay owned by root: uid 65532 can read the app but not change it, even where the root filesystem is writable.
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# package.json and migrations/ side by side: the migration runner finds migrations/ by walking up from dist/ to them.
+COPY package.json ./
+COPY migrations ./migrations
+# Numeric, so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
+USER 65532:65532
+EXPOSE 8080
+# node runs the entrypoint itself (never `npm start`, which does not pass SIGTERM on): the drain on SIGTERM depends on it.
+CMD ["dist/functions/main.js"]

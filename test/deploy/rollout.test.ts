@@ -1,0 +1,423 @@
+// The decisions of scripts/rollout and scripts/rollback, run against a stand-in kn and a local HTTP candidate; not Knative.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http, { type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+const SUPPORT = path.join(__dirname, 'support/rollout');
+const NAMESPACE = 'usersvc-test';
+const IMAGE = 'ghcr.io/example/usersvc:new9999';
+const REVISION = 'usersvc-new9999';
+const API_KEY = 'rollout-test-key-0123456789';
+/** The flags every rollout run shares: no pause, few samples, the stand-in smoke script. */
+const FAST = ['--pause', '0', '--samples', '5', '--smoke', path.join(SUPPORT, 'smoke.sh')];
+
+/** What the candidate answers: a status code, or 'drop' to close the connection without an answer. */
+type Answer = number | 'drop';
+type Behaviour = (request: IncomingMessage, candidatePercent: number) => Answer;
+const healthy: Behaviour = () => 200;
+
+interface Target {
+  revisionName: string;
+  percent: number;
+  tag?: string;
+}
+interface FakeState {
+  revisions: { name: string; ready: boolean }[];
+  traffic: Target[];
+}
+interface Run {
+  code: number | null;
+  output: string;
+  /** Every kn call, as argv. */
+  calls: string[][];
+  /** The `kn service update` calls, without the leading `service update usersvc -n usersvc-test`. */
+  updates: string[][];
+  smokes: { url: string; apiKey: string }[];
+  githubOutput: string;
+}
+
+/** One test's world: a stand-in kn with its own state file, and a candidate HTTP server on 127.0.0.1. */
+class World {
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollout-test-'));
+  readonly requests: { path: string; headers: http.IncomingHttpHeaders }[] = [];
+  behaviour: Behaviour = healthy;
+  url = '';
+  private readonly server = http.createServer((request, response) => {
+    this.requests.push({ path: request.url ?? '', headers: request.headers });
+    const answer = this.behaviour(request, this.candidatePercent());
+    if (answer === 'drop') {
+      request.socket.destroy();
+      return;
+    }
+    response.writeHead(answer, { 'content-type': 'application/json' }).end('{}');
+  });
+
+  constructor(readonly scenario: string) {}
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The stand-in's service, or undefined before its first change. */
+  state(): FakeState | undefined {
+    const file = path.join(this.dir, 'state.json');
+    return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as FakeState) : undefined;
+  }
+
+  candidatePercent(): number {
+    return this.state()?.traffic.find((t) => t.tag === 'candidate')?.percent ?? 0;
+  }
+
+  /** Runs scripts/<script> with the stand-in kn first on PATH; resolves when it exits. */
+  async run(script: 'rollout' | 'rollback', args: string[], env: Record<string, string> = {}): Promise<Run> {
+    const files = { log: 'kn.log', state: 'state.json', smoke: 'smoke.log', output: 'github-output' };
+    const at = (name: string) => path.join(this.dir, name);
+    const childEnv: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) {
+      // The scripts read these; a developer's or CI's own values must not leak into the test.
+      if (value !== undefined && !/^(ROLLOUT_|API_KEY$|GITHUB_OUTPUT$)/.test(key)) childEnv[key] = value;
+    }
+    Object.assign(childEnv, {
+      PATH: `${path.join(SUPPORT, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
+      FAKE_KN_NODE: process.execPath,
+      FAKE_KN_LOG: at(files.log),
+      FAKE_KN_STATE: at(files.state),
+      FAKE_KN_SCENARIO: this.scenario,
+      FAKE_KN_CANDIDATE_URL: this.url,
+      FAKE_SMOKE_LOG: at(files.smoke),
+      GITHUB_OUTPUT: at(files.output),
+      ...env,
+    });
+    const child = spawn(path.join(ROOT, 'scripts', script), args, { cwd: ROOT, env: childEnv });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+    const lines = (name: string) =>
+      fs.existsSync(at(name)) ? fs.readFileSync(at(name), 'utf8').split('\n').filter(Boolean) : [];
+    const calls = lines(files.log).map((line) => JSON.parse(line) as string[]);
+    const prefix = ['service', 'update', 'usersvc', '-n', NAMESPACE];
+    const updates = calls.filter((argv) => argv[0] === 'service' && argv[1] === 'update');
+    for (const argv of updates) expect(argv.slice(0, prefix.length)).toEqual(prefix);
+    return {
+      code,
+      output,
+      calls,
+      updates: updates.map((argv) => argv.slice(prefix.length)),
+      smokes: lines(files.smoke).map((line) => JSON.parse(line) as { url: string; apiKey: string }),
+      githubOutput: fs.existsSync(at(files.output)) ? fs.readFileSync(at(files.output), 'utf8') : '',
+    };
+  }
+}
+
+const worlds: World[] = [];
+async function world(scenario: string): Promise<World> {
+  const created = await new World(scenario).start();
+  worlds.push(created);
+  return created;
+}
+afterEach(async () => {
+  await Promise.all(worlds.splice(0).map((w) => w.close()));
+});
+
+const rollout = (w: World, extra: string[] = [], env: Record<string, string> = {}) =>
+  w.run('rollout', ['-n', NAMESPACE, '--image', IMAGE, '--revision', REVISION, ...FAST, ...extra], env);
+
+/** Whether any update gave the candidate a share of the traffic. */
+const shiftedTraffic = (run: Run) =>
+  run.updates.some((argv) => argv.some((arg) => new RegExp(`${REVISION}=[1-9]`).test(arg)));
+
+const createCandidate = [
+  '--image',
+  IMAGE,
+  '--revision-name',
+  REVISION,
+  '--traffic',
+  'usersvc-bbb2222=100',
+  '--tag',
+  `${REVISION}=candidate`,
+];
+const moveBack = ['--traffic', 'usersvc-bbb2222=100'];
+const untagCandidate = ['--untag', 'candidate'];
+
+describe('rollout script decisions (stand-in kn, local HTTP candidate)', () => {
+  it('success (release manifest applied): shifts 10→50→100 with a passing gate at each step, then retags current/previous', async () => {
+    const w = await world('manifest-applied');
+    const run = await rollout(w, ['--api-key', API_KEY]);
+
+    expect(run.code).toBe(0);
+    // The candidate is in place already, so the first command moves traffic.
+    expect(run.updates).toEqual([
+      ['--traffic', `${REVISION}=10,usersvc-bbb2222=90`],
+      ['--traffic', `${REVISION}=50,usersvc-bbb2222=50`],
+      ['--traffic', `${REVISION}=100`],
+      [
+        '--untag',
+        'candidate',
+        '--untag',
+        'current',
+        '--tag',
+        `${REVISION}=current`,
+        '--tag',
+        'usersvc-bbb2222=previous',
+      ],
+    ]);
+    expect(w.state()?.traffic).toEqual([
+      { revisionName: 'usersvc-bbb2222', percent: 0, tag: 'previous' },
+      { revisionName: REVISION, percent: 100, tag: 'current' },
+    ]);
+    // The gate ran at 0, 10, 50 and 100%: smoke with the key, /ready, and 5 keyed samples each time.
+    expect(run.smokes).toEqual(Array(4).fill({ url: w.url, apiKey: API_KEY }));
+    expect(w.requests.filter((r) => r.path === '/ready')).toHaveLength(4);
+    const samples = w.requests.filter((r) => r.path === '/api/v1/users?limit=1');
+    expect(samples).toHaveLength(20);
+    expect(samples.every((r) => r.headers['x-api-key'] === API_KEY)).toBe(true);
+    expect(run.githubOutput).toBe('previous_revision=usersvc-bbb2222\n');
+    expect(run.output).toContain('DONE: usersvc-new9999 serves 100%');
+  });
+
+  it('success (no manifest): creates the candidate at 0% with kn, shifts 10→50→100, untags it', async () => {
+    const w = await world('steady');
+    const run = await rollout(w);
+
+    expect(run.code).toBe(0);
+    expect(run.updates).toEqual([
+      createCandidate,
+      ['--traffic', `${REVISION}=10,usersvc-bbb2222=90`],
+      ['--traffic', `${REVISION}=50,usersvc-bbb2222=50`],
+      ['--traffic', `${REVISION}=100`],
+      ['--untag', 'candidate', '--tag', `${REVISION}=current`, '--tag', 'usersvc-bbb2222=previous'],
+    ]);
+    expect(w.state()?.traffic).toEqual([
+      { revisionName: REVISION, percent: 100, tag: 'current' },
+      { revisionName: 'usersvc-bbb2222', percent: 0, tag: 'previous' },
+    ]);
+  });
+
+  it('a failing smoke test at 0% moves 100% back to the previous revision, untags, exits 1 and never shifts traffic', async () => {
+    const w = await world('steady');
+    w.behaviour = (request) => (request.url === '/health' ? 500 : 200);
+    const run = await rollout(w);
+
+    expect(run.code).toBe(1);
+    expect(run.updates).toEqual([createCandidate, moveBack, untagCandidate]);
+    expect(shiftedTraffic(run)).toBe(false);
+    expect(w.state()?.traffic).toEqual([{ revisionName: 'usersvc-bbb2222', percent: 100 }]);
+    expect(run.output).toContain('gate at 0%: FAIL: the smoke test failed');
+  });
+
+  it('a candidate that starts answering 500 once it has 10% is rolled back at once, before the 50% step', async () => {
+    const w = await world('manifest-applied');
+    w.behaviour = (_request, candidatePercent) => (candidatePercent > 0 ? 500 : 200);
+    const run = await rollout(w);
+
+    expect(run.code).toBe(1);
+    expect(run.updates).toEqual([['--traffic', `${REVISION}=10,usersvc-bbb2222=90`], moveBack, untagCandidate]);
+    expect(w.state()?.traffic).toEqual([{ revisionName: 'usersvc-bbb2222', percent: 100, tag: 'current' }]);
+    expect(run.output).toContain('gate at 10%: FAIL');
+    expect(run.output).toContain('rolled back: usersvc-bbb2222 serves 100%');
+  });
+
+  it('the error-rate gate counts 5xx and dropped connections on sampled requests and fails above the limit at 50%', async () => {
+    const w = await world('steady');
+    let sample = 0;
+    // Smoke and /ready stay green; only the sampled API requests go bad once the candidate has half the traffic.
+    w.behaviour = (request, candidatePercent) => {
+      if (!request.url?.startsWith('/api/') || candidatePercent < 50) return 200;
+      sample += 1;
+      return sample % 4 === 0 ? 500 : sample % 4 === 1 ? 'drop' : 200;
+    };
+    const run = await rollout(w);
+
+    expect(run.code).toBe(1);
+    expect(run.updates).toEqual([
+      createCandidate,
+      ['--traffic', `${REVISION}=10,usersvc-bbb2222=90`],
+      ['--traffic', `${REVISION}=50,usersvc-bbb2222=50`],
+      moveBack,
+      untagCandidate,
+    ]);
+    expect(run.output).toMatch(/gate at 50%: FAIL: 3 of 5 sampled requests failed \(1 5xx, 2 without answer\)/);
+  });
+
+  it('an error rate at the limit passes the gate (1 failed of 10 samples with --max-error-rate 10)', async () => {
+    const w = await world('steady');
+    w.behaviour = (request) => (String(request.headers['x-request-id']).endsWith('-1') ? 503 : 200);
+    const run = await rollout(w, ['--samples', '10', '--max-error-rate', '10']);
+
+    expect(run.code).toBe(0);
+    expect(run.output).toContain('gate at 100%: PASS: smoke ok, /ready 200, 1 of 10 sampled requests failed');
+  });
+
+  it('honours --steps and reuses a revision left by a failed earlier attempt instead of creating it', async () => {
+    const w = await world('failed-attempt');
+    const run = await rollout(w, ['--steps', '25,100']);
+
+    expect(run.code).toBe(0);
+    expect(run.updates).toEqual([
+      ['--traffic', 'usersvc-bbb2222=100', '--tag', `${REVISION}=candidate`],
+      ['--traffic', `${REVISION}=25,usersvc-bbb2222=75`],
+      ['--traffic', `${REVISION}=100`],
+      ['--untag', 'candidate', '--tag', `${REVISION}=current`, '--tag', 'usersvc-bbb2222=previous'],
+    ]);
+  });
+
+  it('a candidate revision that never becomes Ready is untagged, traffic stays on the previous one, exit 1', async () => {
+    const w = await world('steady');
+    const run = await rollout(w, [], { FAKE_KN_UNREADY: REVISION });
+
+    expect(run.code).toBe(1);
+    expect(run.updates).toEqual([createCandidate, moveBack, untagCandidate]);
+    expect(run.smokes).toEqual([]);
+    expect(run.output).toContain(`revision ${REVISION} was not created or did not become ready`);
+  });
+
+  it('a manifest-applied candidate whose revision is not Ready is rolled back before any gate, exit 1', async () => {
+    const w = await world('manifest-applied');
+    const run = await rollout(w, [], { FAKE_KN_UNREADY: REVISION });
+
+    expect(run.code).toBe(1);
+    expect(run.updates).toEqual([moveBack, untagCandidate]);
+    expect(run.smokes).toEqual([]);
+    expect(run.output).toContain(`revision ${REVISION} is not Ready: image pull failed`);
+  });
+
+  it('waits for the route to the candidate tag and rolls back when it is not Ready within --ready-timeout', async () => {
+    const w = await world('manifest-applied');
+    const run = await rollout(w, ['--ready-timeout', '0'], { FAKE_KN_ROUTE_PENDING: '1' });
+
+    expect(run.code).toBe(1);
+    expect(run.updates).toEqual([moveBack, untagCandidate]);
+    expect(run.smokes).toEqual([]);
+    expect(run.output).toContain('the route to its tag were not Ready within 0s');
+  });
+
+  it('removes a stale candidate tag in the same command that creates the new candidate', async () => {
+    const w = await world('stale-candidate');
+    const run = await rollout(w);
+
+    expect(run.code).toBe(0);
+    expect(run.updates[0]).toEqual([
+      '--image',
+      IMAGE,
+      '--revision-name',
+      REVISION,
+      '--untag',
+      'candidate',
+      '--traffic',
+      'usersvc-bbb2222=100',
+      '--tag',
+      `${REVISION}=candidate`,
+    ]);
+    // The revision tagged previous before is replaced by the one this rollout started from.
+    expect(run.updates.at(-1)).toEqual([
+      '--untag',
+      'candidate',
+      '--untag',
+      'previous',
+      '--tag',
+      `${REVISION}=current`,
+      '--tag',
+      'usersvc-bbb2222=previous',
+    ]);
+  });
+
+  it('exits 3 and says so when moving the traffic back fails', async () => {
+    const w = await world('steady');
+    w.behaviour = () => 500;
+    const run = await rollout(w, [], {
+      FAKE_KN_FAIL_COMMAND: `service update usersvc -n ${NAMESPACE} --traffic usersvc-bbb2222=100`,
+    });
+
+    expect(run.code).toBe(3);
+    expect(run.output).toContain('ROLLBACK FAILED');
+  });
+
+  it('refuses to start, changing nothing, while an earlier rollout holds split traffic', async () => {
+    const w = await world('interrupted-canary');
+    const run = await rollout(w);
+
+    expect(run.code).toBe(2);
+    expect(run.updates).toEqual([]);
+    expect(run.output).toContain('no single revision serves 100%');
+    expect(run.output).toContain('usersvc-bbb2222=50%, usersvc-ccc3333=50%');
+  });
+
+  it('rejects bad input with exit 2 before calling kn', async () => {
+    const w = await world('steady');
+    const noImage = await w.run('rollout', ['-n', NAMESPACE, '--revision', REVISION, ...FAST]);
+    const badSteps = await rollout(w, ['--steps', '10,50']);
+    const badRevision = await w.run('rollout', ['-n', NAMESPACE, '--image', IMAGE, '--revision', 'other-1', ...FAST]);
+
+    expect([noImage.code, badSteps.code, badRevision.code]).toEqual([2, 2, 2]);
+    expect(noImage.output).toContain('--image is required');
+    expect(badSteps.output).toContain('--steps must end at 100');
+    expect(badRevision.output).toContain("--revision must start with 'usersvc-'");
+    expect([...noImage.calls, ...badSteps.calls, ...badRevision.calls]).toEqual([]);
+  });
+});
+
+describe('rollback script decisions (stand-in kn)', () => {
+  const rollback = (w: World, args: string[] = []) => w.run('rollback', ['-n', NAMESPACE, ...args]);
+
+  it('moves 100% to a named revision in one command', async () => {
+    const w = await world('steady');
+    const run = await rollback(w, ['usersvc-aaa1111']);
+
+    expect(run.code).toBe(0);
+    expect(run.updates).toEqual([['--traffic', 'usersvc-aaa1111=100']]);
+    expect(w.state()?.traffic).toEqual([{ revisionName: 'usersvc-aaa1111', percent: 100 }]);
+  });
+
+  it('with no argument, moves 100% to the revision tagged previous', async () => {
+    const w = await world('steady-with-previous');
+    const run = await rollback(w);
+
+    expect(run.code).toBe(0);
+    expect(run.updates).toEqual([['--traffic', 'usersvc-aaa1111=100']]);
+    expect(run.output).toContain('it is tagged previous');
+  });
+
+  it('with no argument and no previous tag, picks the newest Ready revision that is not serving (skipping a failed one)', async () => {
+    const w = await world('no-previous-tag');
+    const run = await rollback(w);
+
+    expect(run.code).toBe(0);
+    expect(run.updates).toEqual([['--traffic', 'usersvc-bbb2222=100']]);
+  });
+
+  it('with no argument during a half-way rollout, returns to the revision it started from and drops the candidate tag', async () => {
+    const w = await world('interrupted-canary');
+    const run = await rollback(w);
+
+    expect(run.code).toBe(0);
+    expect(run.updates).toEqual([['--traffic', 'usersvc-bbb2222=100', '--untag', 'candidate']]);
+    expect(w.state()?.traffic).toEqual([
+      { revisionName: 'usersvc-bbb2222', percent: 100 },
+      { revisionName: 'usersvc-aaa1111', percent: 0, tag: 'previous' },
+    ]);
+  });
+
+  it('refuses, changing nothing, to send 100% to a revision that is not Ready or does not exist', async () => {
+    const w = await world('no-previous-tag');
+    const unready = await rollback(w, ['usersvc-ccc3333']);
+    const missing = await rollback(w, ['usersvc-zzz0000']);
+
+    expect([unready.code, missing.code]).toEqual([2, 2]);
+    expect(unready.output).toContain('is not Ready');
+    expect(missing.output).toContain('does not exist');
+    expect([...unready.updates, ...missing.updates]).toEqual([]);
+  });
+});
