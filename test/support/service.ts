@@ -79,7 +79,15 @@ export async function startService(options: StartOptions = {}): Promise<Service>
     });
   });
 
-  const port = options.waitForListening === false ? 0 : await listening;
+  let port = 0;
+  if (options.waitForListening !== false) {
+    try {
+      port = await listening;
+    } catch (error) {
+      child.kill('SIGKILL'); // never leave a half-started service behind
+      throw error;
+    }
+  }
   if (options.waitForListening === false) listening.catch(() => undefined);
   return {
     url: `http://127.0.0.1:${port}`,
