@@ -13,14 +13,19 @@ async function main(): Promise<void> {
   // so a PostgreSQL that is down at start-up only keeps /ready at 503 until it appears.
   await database();
 
-  const server = createFunctionServer('api');
+  const server = createFunctionServer('api', settings.serveVia);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, () => resolve());
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
-  log.info('usersvc listening', { port, database: settings.database.kind, node: process.version });
+  log.info('usersvc listening', {
+    port,
+    database: settings.database.kind,
+    serveVia: settings.serveVia,
+    node: process.version,
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,6 +1,9 @@
 // Reads and validates the environment once, at start-up, into one typed object; nothing else reads process.env.
 import { z } from 'zod';
 
+/** How the production server runs the registered `api` function; see shared/http/server.ts. */
+export type ServeVia = 'node' | 'functions-framework';
+
 export type SslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
 
 export type DatabaseConfig =
@@ -19,6 +22,7 @@ export type DatabaseConfig =
 
 export interface Config {
   port: number;
+  serveVia: ServeVia;
   database: DatabaseConfig;
   poolMax: number;
   connectTimeoutMs: number;
@@ -54,6 +58,10 @@ const sslModes = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
 // Each variable: its schema and its default (as the string the environment would hold).
 const variables = {
   PORT: { schema: integer(0, 65535), default: '8080' },
+  SERVE_VIA: {
+    schema: z.enum(['node', 'functions-framework'], { error: 'must be node or functions-framework' }),
+    default: 'node',
+  },
   POSTGRES_PORT: { schema: integer(1, 65535), default: '5432' },
   POSTGRES_SSL_MODE: {
     schema: z.enum(sslModes, { error: `must be one of ${sslModes.join(', ')}` }),
@@ -131,6 +139,7 @@ function readApiKeys(env: NodeJS.ProcessEnv): string[] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: read(env, 'PORT'),
+    serveVia: read(env, 'SERVE_VIA'),
     database: readDatabase(env),
     poolMax: read(env, 'DB_POOL_MAX'),
     connectTimeoutMs: read(env, 'DB_CONNECT_TIMEOUT_MS'),

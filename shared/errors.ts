@@ -56,7 +56,7 @@ export const errorCatalogue = {
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     title: 'Unsupported media type',
-    when: 'A POST or PATCH whose `Content-Type` is not `application/json` (UTF-8).',
+    when: 'A POST or PATCH whose `Content-Type` is not `application/json` (UTF-8), or whose body is compressed.',
   },
   INTERNAL: {
     status: 500,

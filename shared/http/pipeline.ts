@@ -1,6 +1,6 @@
 // Turns a set of routes into one Functions Framework HTTP function: request id, auth, routing, the
 // handler, errors as problem details, and one log line per request. Every target is built by it.
-import type { Request, Response } from '@google-cloud/functions-framework';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { config } from '../config';
 import { AppError } from '../errors';
 import { logger } from '../logging';
@@ -13,9 +13,21 @@ import { createRouter } from './routing';
 import { traceFields } from './trace';
 import type { ApiRequest, ApiResponse, Route } from './types';
 
-export type HttpFunction = (request: Request, response: Response) => Promise<void>;
+/**
+ * Our functions take plain node:http objects, so the same function runs under the framework's Express app
+ * (whose Request and Response extend these) and straight on a node:http server.
+ */
+export type IncomingRequest = IncomingMessage & BodyFields & { originalUrl?: string; rawUrl?: string };
+export type HttpFunction = (request: IncomingRequest, response: ServerResponse) => Promise<void>;
 
-function send(res: Response, reply: ApiResponse, closeConnection: boolean): number {
+/** The caller's address: the first X-Forwarded-For hop (set by the proxies in front), else the socket peer. */
+function clientIp(req: IncomingMessage): string | undefined {
+  const forwarded = req.headers['x-forwarded-for'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return first || req.socket.remoteAddress;
+}
+
+function send(res: ServerResponse, reply: ApiResponse, closeConnection: boolean): number {
   const headers: Record<string, string | number> = { ...reply.headers };
   if (closeConnection) headers.Connection = 'close';
   if (reply.body === undefined) {
@@ -48,9 +60,9 @@ export function servePipeline(routes: readonly Route[]): HttpFunction {
     requestStarted();
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('X-Request-ID', requestId);
-    const body = req as Request & BodyFields;
     // rawUrl: the path as sent, when the server had to escape it for Express (see shared/http/server.ts).
-    const url = (req as Request & { rawUrl?: string }).rawUrl ?? req.originalUrl ?? req.url;
+    const url = req.rawUrl ?? req.originalUrl ?? req.url ?? '/';
+    const method = req.method ?? 'GET';
     const queryStart = url.indexOf('?');
     const path = queryStart === -1 ? url : url.slice(0, queryStart);
     let template = 'unmatched';
@@ -58,7 +70,7 @@ export function servePipeline(routes: readonly Route[]): HttpFunction {
     let failure: unknown;
 
     try {
-      const found = match(req.method, path);
+      const found = match(method, path);
       if (found.kind === 'found' && found.route.public) {
         template = found.route.path;
       } else {
@@ -66,19 +78,19 @@ export function servePipeline(routes: readonly Route[]): HttpFunction {
       }
       if (found.kind === 'not-found') throw new AppError('ROUTE_NOT_FOUND', `No route matches ${path}.`);
       if (found.kind === 'wrong-method') {
-        throw new AppError('METHOD_NOT_ALLOWED', `${path} does not accept ${req.method}.`, {
+        throw new AppError('METHOD_NOT_ALLOWED', `${path} does not accept ${method}.`, {
           headers: { Allow: found.allow.join(', ') },
         });
       }
       template = found.route.path;
       const request: ApiRequest = {
-        method: req.method,
+        method,
         path,
         query: new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1)),
         params: found.params,
         headers: req.headers,
-        rawBody: body.rawBody,
-        bodyTooLarge: body.bodyTooLarge === true,
+        rawBody: req.rawBody,
+        bodyTooLarge: req.bodyTooLarge === true,
         requestId,
       };
       reply = await found.route.handler(request);
@@ -88,18 +100,18 @@ export function servePipeline(routes: readonly Route[]): HttpFunction {
     }
 
     // An unread oversized body is still on the socket: close it rather than read it.
-    const size = send(res, reply, body.bodyTooLarge === true);
+    const size = send(res, reply, req.bodyTooLarge === true);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    requestFinished(req.method, template, reply.status, seconds);
-    logger().log(severityOf(reply.status), `${req.method} ${path} ${reply.status}`, {
+    requestFinished(method, template, reply.status, seconds);
+    logger().log(severityOf(reply.status), `${method} ${path} ${reply.status}`, {
       httpRequest: {
-        requestMethod: req.method,
+        requestMethod: method,
         requestUrl: url,
         status: reply.status,
         responseSize: String(size),
         latency: `${seconds.toFixed(6)}s`,
         userAgent: req.headers['user-agent'],
-        remoteIp: req.ip ?? req.socket.remoteAddress,
+        remoteIp: clientIp(req),
         protocol: `HTTP/${req.httpVersion}`,
       },
       request_id: requestId,

@@ -1,7 +1,10 @@
-// Owns the http.Server around the Functions Framework app: body limit before the framework, keep-alive
-// settings, and a drain on shutdown (the framework's own CLI calls process.exit() on SIGTERM instead).
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
-import { getTestServer } from '@google-cloud/functions-framework/testing';
+// Owns the http.Server that serves a registered function: body limit, keep-alive settings, and a drain on
+// shutdown (the framework's own CLI calls process.exit() on SIGTERM instead).
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { getFunction, getTestServer } from '@google-cloud/functions-framework/testing';
+import type { ServeVia } from '../config';
+import { logger } from '../logging';
+import type { HttpFunction } from './pipeline';
 import { isDraining, onDraining } from '../lifecycle';
 import { readBodyWithLimit } from './body-limit';
 import { MAX_BODY_BYTES } from './json-body';
@@ -10,32 +13,64 @@ import { MAX_BODY_BYTES } from './json-body';
 // so the server never closes a connection that a proxy is about to reuse.
 const KEEP_ALIVE_TIMEOUT_MS = 620_000;
 
+// The framework's Express app answers these itself, before any function runs: its default ignored routes get an
+// empty 404, and a target that is not a path ("OPTIONS *") or cannot be percent-decoded gets Express's HTML page.
+const FRAMEWORK_IGNORED_ROUTE = /^\/(favicon\.ico|robots\.txt)(\/|$)/i;
+
 /**
- * Express answers a path it cannot percent-decode with its own HTML 400 before our function runs. Such a
- * path is escaped for Express and the original kept in `rawUrl`, so that our router rejects it properly.
+ * Hands such a request to Express under a harmless escaped path and keeps the original in `rawUrl`, so that our
+ * router answers it with problem details like any other unknown or invalid path.
  */
-function shieldUndecodablePath(request: IncomingMessage & { rawUrl?: string }): void {
+function shieldFromFrameworkRoutes(request: IncomingMessage & { rawUrl?: string }): void {
   const url = request.url ?? '/';
   const queryStart = url.indexOf('?');
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
-  if (!path.includes('%')) return;
-  try {
-    decodeURIComponent(path);
-  } catch {
-    request.rawUrl = url;
-    request.url = path.replace(/%/g, '%25') + (queryStart === -1 ? '' : url.slice(queryStart));
+  const query = queryStart === -1 ? '' : url.slice(queryStart);
+  let decodable = true;
+  if (path.includes('%')) {
+    try {
+      decodeURIComponent(path);
+    } catch {
+      decodable = false;
+    }
   }
+  if (decodable && path.startsWith('/') && !FRAMEWORK_IGNORED_ROUTE.test(path)) return;
+  request.rawUrl = url;
+  request.url = `/${encodeURIComponent(path)}${query}`;
 }
 
 /**
- * Builds the server for a registered target. getTestServer is the framework's public way to get the exact
- * app its CLI would serve; we keep that app and put our own request listener in front of it.
+ * What handles a request once its body is read. "node" calls the registered function directly: Functions
+ * Framework's Express app costs more than our whole pipeline per request, and its per-call `domain` switches on
+ * async hooks for the entire process (measured in bench/). "functions-framework" serves the exact app its CLI
+ * would, obtained through the public getTestServer export. Both run the same registered function.
  */
-export function createFunctionServer(target: string): Server {
-  const server = getTestServer(target);
-  const [app] = server.listeners('request') as RequestListener[];
-  if (!app) throw new Error(`Functions Framework returned a server without an app for ${target}`);
-  server.removeAllListeners('request');
+function handlerFor(target: string, via: ServeVia): RequestListener {
+  if (via === 'functions-framework') {
+    const [app] = getTestServer(target).listeners('request') as RequestListener[];
+    if (!app) throw new Error(`Functions Framework returned a server without an app for ${target}`);
+    return (request, response) => {
+      shieldFromFrameworkRoutes(request);
+      app(request, response);
+    };
+  }
+  const registered = getFunction(target);
+  if (typeof registered !== 'function') throw new Error(`no function is registered as ${target}`);
+  const fn = registered as HttpFunction; // registered by functions/index.ts with http(); always an HttpFunction
+  return (request, response) => {
+    fn(request, response).catch((error: unknown) => {
+      // The pipeline answers every error itself; reaching here is a bug in it. Never leave the client hanging.
+      logger().error('request pipeline failed', { error: error instanceof Error ? error.stack : String(error) });
+      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'application/problem+json' });
+      response.end();
+    });
+  };
+}
+
+/** Builds the server for a function registered with Functions Framework (see functions/index.ts). */
+export function createFunctionServer(target: string, via: ServeVia): Server {
+  const handle = handlerFor(target, via);
+  const server = createServer();
   // Responses not yet finished. Those in flight when draining starts must close their connection too: a
   // keep-alive connection that goes idle after server.close() stays open until keepAliveTimeout (620 s),
   // so the drain would only end at the SHUTDOWN_TIMEOUT_MS deadline.
@@ -54,8 +89,7 @@ export function createFunctionServer(target: string): Server {
     response.once('finish', () => {
       if (!server.listening) server.closeIdleConnections();
     });
-    shieldUndecodablePath(request);
-    readBodyWithLimit(request, MAX_BODY_BYTES, () => app(request, response));
+    readBodyWithLimit(request, MAX_BODY_BYTES, () => handle(request, response));
   });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;

@@ -16,12 +16,14 @@ export interface User {
 }
 
 // Microsecond precision: the cursor must hold created_at exactly, or a page could repeat or skip a row.
+// The text columns reuse the names created_at/updated_at, so ORDER BY must qualify users.created_at: a bare
+// name would sort by the output text, which no index serves (a full scan and sort on every page).
 const RFC3339 = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 const COLUMNS = `id, username, email, full_name,
   to_char(created_at AT TIME ZONE 'UTC', ${RFC3339}) AS created_at,
   to_char(updated_at AT TIME ZONE 'UTC', ${RFC3339}) AS updated_at`;
 
-const statements = {
+export const statements = {
   findById: { name: 'users_find_by_id', text: `SELECT ${COLUMNS} FROM users WHERE id = $1` },
   findByUsername: {
     name: 'users_find_by_username',
@@ -29,12 +31,12 @@ const statements = {
   },
   listFirst: {
     name: 'users_list_first',
-    text: `SELECT ${COLUMNS} FROM users ORDER BY created_at, id LIMIT $1`,
+    text: `SELECT ${COLUMNS} FROM users ORDER BY users.created_at, users.id LIMIT $1`,
   },
   listAfter: {
     name: 'users_list_after',
     text: `SELECT ${COLUMNS} FROM users WHERE (created_at, id) > ($1::timestamptz, $2::uuid)
-           ORDER BY created_at, id LIMIT $3`,
+           ORDER BY users.created_at, users.id LIMIT $3`,
   },
   insert: {
     name: 'users_insert',

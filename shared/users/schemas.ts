@@ -16,8 +16,9 @@ export const email = z
   .meta({ description: 'Stored lower-cased; unique.' });
 
 const codePoints = (value: string) => [...value].length;
-// Letters and marks of any script, digits, spaces and the punctuation names use (O'Neil, Jean-Luc, Jr.).
-const NAME_CHARACTERS = /^[\p{L}\p{M}\p{N} '’.,-]+$/u;
+// Letters and marks of any script, digits, spaces and the punctuation names use (O'Neil, Jean-Luc, Jr.), plus
+// the zero-width (non-)joiner that Persian and Indic names need.
+const NAME_CHARACTERS = /^[\p{L}\p{M}\p{N} '’.,\u200C\u200D-]+$/u;
 
 export const fullName = z
   .string({ error: 'must be a string' })

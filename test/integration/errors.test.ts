@@ -1,6 +1,6 @@
 // Every error row of the contract, through the real server: status, problem+json shape, request id, no leaks.
 import http from 'node:http';
-import { backends, createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, setups, type TestDatabase } from '../support/database';
 import { call, type Reply } from '../support/http';
 import { startService, type Service } from '../support/service';
 
@@ -34,13 +34,13 @@ function rawRequest(
 
 const validUser = (name: string) => ({ username: name, email: `${name}@example.com`, full_name: 'Valid Name' });
 
-describe.each(backends)('error responses on %s', (backend) => {
+describe.each(setups)('error responses on $name', ({ backend, serveVia }) => {
   let db: TestDatabase;
   let service: Service;
 
   beforeAll(async () => {
     db = await createTestDatabase(backend);
-    service = await startService({ env: db.env });
+    service = await startService({ env: { ...db.env, SERVE_VIA: serveVia } });
   });
   afterAll(async () => {
     await service?.stop();
@@ -205,6 +205,22 @@ describe.each(backends)('error responses on %s', (backend) => {
     const replaced = await call(service.url, 'GET', '/nope', { headers: { 'x-request-id': 'bad id "quoted"' } });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(replaced.body.request_id).toBe(replaced.headers.get('x-request-id'));
+  });
+
+  it('answers the paths Functions Framework would swallow (/favicon.ico, /robots.txt, *) with our 404', async () => {
+    expectProblem(await call(service.url, 'GET', '/favicon.ico'), 404, 'ROUTE_NOT_FOUND');
+    expectProblem(await call(service.url, 'GET', '/Robots.txt/x'), 404, 'ROUTE_NOT_FOUND');
+    const star = await rawRequest(service.url, { method: 'OPTIONS', path: '*' }, (r) => r.end());
+    expect(star.status).toBe(404);
+    expect(star.headers['content-type']).toMatch(PROBLEM);
+  });
+
+  it('answers a compressed body with 415 rather than guessing at its bytes', async () => {
+    const reply = await call(service.url, 'POST', '/api/v1/users', {
+      body: JSON.stringify(validUser('gzipped')),
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    });
+    expectProblem(reply, 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('answers a bad percent-encoding in a path parameter with 400', async () => {

@@ -1,5 +1,5 @@
 // Every row of the API table, through the real server, on PGlite and (with DATABASE_URL) on PostgreSQL.
-import { backends, createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, setups, type TestDatabase } from '../support/database';
 import { call } from '../support/http';
 import { startService, type Service } from '../support/service';
 
@@ -21,7 +21,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[47][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 let counter = 0;
 const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${counter++}`;
 
-describe.each(backends)('users API on %s', (backend) => {
+describe.each(setups)('users API on $name', ({ backend, serveVia }) => {
   let db: TestDatabase;
   let service: Service;
   const create = (fields: Partial<Record<keyof User, unknown>>) =>
@@ -35,7 +35,7 @@ describe.each(backends)('users API on %s', (backend) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(backend);
-    service = await startService({ env: db.env });
+    service = await startService({ env: { ...db.env, SERVE_VIA: serveVia } });
   });
   afterAll(async () => {
     await service?.stop();

@@ -61,3 +61,14 @@ export function embeddedDatabase(): TestDatabase {
 
 export const createTestDatabase = (backend: Backend) =>
   backend === 'postgres' ? createPostgresDatabase() : Promise.resolve(embeddedDatabase());
+
+export type ServeVia = 'node' | 'functions-framework';
+
+/** Every backend with both ways of serving: straight on node:http (the default) and through the framework's app. */
+export const setups: { backend: Backend; serveVia: ServeVia; name: string }[] = backends.flatMap((backend) =>
+  (['node', 'functions-framework'] as const).map((serveVia) => ({
+    backend,
+    serveVia,
+    name: `${backend} via ${serveVia}`,
+  })),
+);

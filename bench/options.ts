@@ -1,0 +1,134 @@
+// The benchmark's settings: flags (`npm run bench -- --duration=5`) over BENCH_* environment variables over defaults.
+
+export interface BenchOptions {
+  /** Server that holds the bench databases (they are created on it, then dropped and recreated each run). */
+  databaseUrl: string;
+  poolMax: number;
+  /** Seconds of measurement per cell (one workload, one concurrency, one target). */
+  durationSeconds: number;
+  /** Seconds of unmeasured load before each cell, so JIT and prepared statements are warm. */
+  warmupSeconds: number;
+  connections: number[];
+  /** Workload names to run; empty means all. */
+  workloads: string[];
+  seedRows: number;
+  coldStarts: number;
+  smallRows: number;
+  largeRows: number;
+  /** Seconds per list-latency cell on the small and large tables. */
+  listSeconds: number;
+  listConnections: number;
+  skipColdStart: boolean;
+  skipLarge: boolean;
+  /** Keep the large database between runs when it already holds largeRows rows (development only). */
+  reuseLarge: boolean;
+  quick: boolean;
+  diagnose: boolean;
+  /** Connections used by --diagnose. */
+  diagnoseConnections: number;
+}
+
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+function flagsOf(argv: readonly string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (const arg of argv) {
+    const equals = arg.indexOf('=');
+    const name = arg.slice(2, equals === -1 ? undefined : equals);
+    if (!arg.startsWith('--') || !/^[a-z0-9-]+$/.test(name)) {
+      throw new Error(`unknown argument ${arg} (flags look like --name or --name=value)`);
+    }
+    flags.set(name, equals === -1 ? 'true' : arg.slice(equals + 1));
+  }
+  return flags;
+}
+
+const KNOWN_FLAGS = new Set([
+  'duration',
+  'warmup',
+  'connections',
+  'workloads',
+  'seed-rows',
+  'cold-starts',
+  'small-rows',
+  'large-rows',
+  'list-seconds',
+  'list-connections',
+  'skip-cold-start',
+  'skip-large',
+  'reuse-large',
+  'quick',
+  'diagnose',
+  'diagnose-connections',
+  'pool-max',
+  'help',
+]);
+
+export const USAGE = `npm run bench -- [flags]   (each flag also reads BENCH_<NAME>, e.g. BENCH_DURATION=5)
+  --quick                 short cells, 3 cold starts, 100k large table: for development, not for figures
+  --duration=S            seconds per measured cell (10; quick 2)
+  --warmup=S              unmeasured seconds before each cell (1; quick 0.5)
+  --connections=10,64     concurrency levels
+  --workloads=a,b         subset of: getById,getByUsername,listFirst,listCursor,create,patch,mix
+  --seed-rows=N           users in the main bench table (10000)
+  --cold-starts=N         spawns per server for the cold-start median (10; quick 3)
+  --small-rows=N / --large-rows=N   list-latency tables (1000 / 1000000; quick large 100000)
+  --list-seconds=S        seconds per list-latency cell (5; quick 2)
+  --list-connections=N    concurrency of the list-latency cells (10)
+  --skip-cold-start --skip-large --reuse-large
+  --diagnose              per-request cost breakdown instead of the main bench (see bench/diagnose.ts)
+  --diagnose-connections=N  (64)
+  --pool-max=N            pg pool size of the service and the baseline (DB_POOL_MAX, 10)
+Environment: DATABASE_URL (${DEFAULT_DATABASE_URL}), DB_POOL_MAX (10).`;
+
+export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions | 'help' {
+  const flags = flagsOf(argv);
+  for (const name of flags.keys()) {
+    if (!KNOWN_FLAGS.has(name)) throw new Error(`unknown flag --${name}\n${USAGE}`);
+  }
+  if (flags.has('help')) return 'help';
+  const raw = (name: string): string | undefined =>
+    flags.get(name) ?? env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`];
+  const bool = (name: string) => {
+    const value = raw(name);
+    return value !== undefined && value !== 'false' && value !== '0';
+  };
+  const quick = bool('quick');
+  const number = (name: string, fallback: number, min = 0): number => {
+    const value = raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < min) throw new Error(`--${name} must be a number >= ${min}`);
+    return parsed;
+  };
+  const list = (name: string, fallback: string): string[] =>
+    (raw(name) ?? fallback)
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0);
+
+  return {
+    databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
+    poolMax: number('pool-max', Number(env.DB_POOL_MAX || 10), 1),
+    durationSeconds: number('duration', quick ? 2 : 10, 1),
+    warmupSeconds: number('warmup', quick ? 0.5 : 1),
+    connections: list('connections', '10,64').map((item) => {
+      const parsed = Number(item);
+      if (!Number.isInteger(parsed) || parsed < 1) throw new Error('--connections must list whole numbers');
+      return parsed;
+    }),
+    workloads: list('workloads', ''),
+    seedRows: Math.round(number('seed-rows', 10_000, 100)),
+    coldStarts: Math.round(number('cold-starts', quick ? 3 : 10, 1)),
+    smallRows: Math.round(number('small-rows', 1_000, 200)),
+    largeRows: Math.round(number('large-rows', quick ? 100_000 : 1_000_000, 200)),
+    listSeconds: number('list-seconds', quick ? 2 : 5, 1),
+    listConnections: Math.round(number('list-connections', 10, 1)),
+    skipColdStart: bool('skip-cold-start'),
+    skipLarge: bool('skip-large'),
+    reuseLarge: bool('reuse-large'),
+    quick,
+    diagnose: bool('diagnose'),
+    diagnoseConnections: Math.round(number('diagnose-connections', 64, 1)),
+  };
+}

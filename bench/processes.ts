@@ -1,0 +1,161 @@
+// Starts the servers under test as child processes and reads their CPU time and memory from /proc.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '../..');
+
+/** What each target runs: the production entrypoint, the bare baseline, and the diagnosis variant. */
+export const SCRIPTS = {
+  service: path.join(ROOT, 'dist/functions/main.js'),
+  baseline: path.join(ROOT, 'dist/bench/baseline.js'),
+  pipeline: path.join(ROOT, 'dist/bench/pipeline-server.js'),
+} as const;
+
+export interface ServerSpec {
+  /** A label for tables and errors, e.g. "service". */
+  name: string;
+  script: string;
+  env: Record<string, string>;
+  /** Node flags before the script, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+}
+
+export interface RunningServer {
+  name: string;
+  url: string;
+  pid: number;
+  /** Milliseconds from spawn to the first 200 from /ready. */
+  readyMs: number;
+  /** User + system CPU milliseconds the process has used so far. */
+  cpuMs(): number;
+  /** Current and peak (high-water mark) resident set size in MB (10^6 bytes). */
+  memory(): { rssMB: number; peakRssMB: number };
+  stop(): Promise<number | null>;
+  /** Rejects if the process exits before stop() is called. */
+  died: Promise<never>;
+}
+
+/** A port that was free a moment ago; the caller retries if another process takes it first. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One GET /ready on a fresh connection; false while the port refuses connections or the answer is not 200. */
+function isReady(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = get(`${url}/ready`, { agent: false, timeout: 2000 }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode === 200));
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(false));
+  });
+}
+
+// Linux reports CPU time in clock ticks; USER_HZ is 100 on every mainstream kernel build.
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+function memoryOf(pid: number): { rssMB: number; peakRssMB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  // /proc says "kB" but means KiB.
+  const mb = (pattern: RegExp) => (Number(pattern.exec(status)?.[1] ?? NaN) * 1024) / 1e6;
+  return { rssMB: mb(/^VmRSS:\s+(\d+) kB/m), peakRssMB: mb(/^VmHWM:\s+(\d+) kB/m) };
+}
+
+/**
+ * Spawns the server on a free port with stdout to /dev/null (a container runtime drains it; a pipe read here
+ * would cost this process CPU that the load generator needs) and resolves once /ready answers 200.
+ */
+export async function startServer(spec: ServerSpec, timeoutMs = 30_000): Promise<RunningServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(spec, await freePort(), timeoutMs);
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof Error) || !/EADDRINUSE/.test(error.message)) throw error;
+    }
+  }
+}
+
+async function startOnce(spec: ServerSpec, port: number, timeoutMs: number): Promise<RunningServer> {
+  const url = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const child: ChildProcess = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.script], {
+    cwd: ROOT,
+    env: { ...spec.env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (stderr.length < 20_000) stderr += chunk.toString();
+  });
+  let stopping = false;
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const died = exited.then((code): never => {
+    throw new Error(`${spec.name} exited with ${code}${stopping ? ' while stopping' : ''}:\n${stderr}`);
+  });
+  died.catch(() => undefined); // observed by whoever races it; never an unhandled rejection
+
+  let readyMs: number | undefined;
+  while (readyMs === undefined) {
+    if (child.exitCode !== null || child.signalCode !== null) await died;
+    if (performance.now() - started > timeoutMs) {
+      child.kill('SIGKILL');
+      throw new Error(`${spec.name} was not ready within ${timeoutMs} ms:\n${stderr}`);
+    }
+    if (await isReady(url)) readyMs = performance.now() - started;
+    else await sleep(2);
+  }
+
+  const pid = child.pid as number;
+  return {
+    name: spec.name,
+    url,
+    pid,
+    readyMs,
+    cpuMs: () => cpuMsOf(pid),
+    memory: () => memoryOf(pid),
+    died,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      stopping = true;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** Environment for a server under test: explicit, so nothing from the caller's shell (API_KEY...) leaks in. */
+export function serverEnv(databaseUrl: string, poolMax: number, extra: Record<string, string> = {}) {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    DB_POOL_MAX: String(poolMax),
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}

@@ -1,0 +1,246 @@
+// `npm run bench`: the service (dist/functions/main.js) against a bare node:http + pg baseline on the real
+// PostgreSQL, cell by cell (workload × concurrency, service then baseline), plus cold start, peak RSS and
+// list-page latency on a small and a large table. Prints tables and a README table; writes bench/results/*.json.
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { measureColdStarts } from './cold-start';
+import { cursorAfterRow, recreateDatabase, restoreSeededTable, seedUsers, serverVersion, userIds } from './database';
+import { runDiagnosis } from './diagnose';
+import { measureListLatency } from './list-latency';
+import { probeWorkload, runCell, type CellResult } from './load';
+import { USAGE, parseOptions, type BenchOptions } from './options';
+import { ROOT, SCRIPTS, serverEnv, startServer, type RunningServer, type ServerSpec } from './processes';
+import {
+  checkTargets,
+  compare,
+  markdown,
+  textTable,
+  workloadTable,
+  writeResults,
+  type BenchResults,
+  type ColdStart,
+  type Comparison,
+} from './report';
+import { createWorkloads } from './workloads';
+
+const DATABASE = 'usersvc_bench';
+const began = performance.now();
+const progress = (line: string) =>
+  process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+
+async function measureCells(
+  options: BenchOptions,
+  url: string,
+  specs: { service: ServerSpec; baseline: ServerSpec },
+  workloads: ReturnType<typeof createWorkloads>,
+) {
+  const comparisons: Comparison[] = [];
+  const cells: CellResult[] = [];
+  const peaks = new Map<string, { mixMaxRssMB: number; lifetimePeakMB: number }>();
+  const servers: RunningServer[] = [];
+  try {
+    const service = await startServer(specs.service);
+    servers.push(service);
+    const baseline = await startServer(specs.baseline);
+    servers.push(baseline);
+    for (const workload of workloads) {
+      // Same status and the same answer shape from both, or the comparison would be of different work.
+      const [serviceShape, baselineShape] = [
+        await probeWorkload(service, workload),
+        await probeWorkload(baseline, workload),
+      ];
+      if (serviceShape !== baselineShape) {
+        throw new Error(`${workload.name}: service answers ${serviceShape}, baseline answers ${baselineShape}`);
+      }
+    }
+    for (const workload of workloads) {
+      const mine: Comparison[] = [];
+      for (const connections of options.connections) {
+        const pair: CellResult[] = [];
+        for (const server of [service, baseline]) {
+          const cell = await runCell(server, workload, {
+            connections,
+            durationSeconds: options.durationSeconds,
+            warmupSeconds: options.warmupSeconds,
+          });
+          pair.push(cell);
+          cells.push(cell);
+          // Created rows would make every later cell's table bigger (and the two targets' tables differ).
+          if (workload.writes) await restoreSeededTable(url);
+          progress(
+            `${workload.name} ×${connections} ${server.name}: ${cell.reqPerSec.toFixed(0)} req/s, ` +
+              `p50 ${cell.latencyMs.p50} ms, p99 ${cell.latencyMs.p99} ms, errors ${cell.errors}, ` +
+              `CPU ${cell.cpuMicrosPerRequest.toFixed(0)} µs/req`,
+          );
+          if (workload.name === 'mix') {
+            const peak = peaks.get(server.name) ?? { mixMaxRssMB: 0, lifetimePeakMB: 0 };
+            peak.mixMaxRssMB = Math.max(peak.mixMaxRssMB, cell.rssMB.max);
+            peaks.set(server.name, peak);
+          }
+        }
+        mine.push(compare(pair[0] as CellResult, pair[1] as CellResult));
+      }
+      comparisons.push(...mine);
+      process.stdout.write(`\n${workloadTable(workload.description, mine)}\n`);
+    }
+    for (const server of servers) {
+      const peak = peaks.get(server.name) ?? { mixMaxRssMB: NaN, lifetimePeakMB: 0 };
+      peak.lifetimePeakMB = server.memory().peakRssMB;
+      peaks.set(server.name, peak);
+    }
+  } finally {
+    for (const server of servers) await server.stop();
+  }
+  return { cells, comparisons, peakRss: [...peaks.entries()].map(([name, peak]) => ({ name, ...peak })) };
+}
+
+async function bench(options: BenchOptions): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const database = await serverVersion(options.databaseUrl);
+  const loadAverageStart = os.loadavg();
+  process.stdout.write(
+    `usersvc bench${options.quick ? ' (--quick: development figures only)' : ''}\n` +
+      `Node ${process.version}; ${database}\n` +
+      `${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${loadAverageStart.map((l) => l.toFixed(2)).join(' ')}\n` +
+      `${options.durationSeconds} s per cell after ${options.warmupSeconds} s warm-up; connections ${options.connections.join(', ')}; ` +
+      `pool ${options.poolMax}\n`,
+  );
+
+  progress(`recreating ${DATABASE} and seeding ${options.seedRows} users`);
+  const url = await recreateDatabase(options.databaseUrl, DATABASE);
+  const seedSeconds = await seedUsers(url, options.seedRows);
+  const ids = await userIds(url);
+  const cursor = await cursorAfterRow(url, Math.floor(options.seedRows / 2));
+  const all = createWorkloads({ ids, seedRows: options.seedRows, cursor });
+  const unknown = options.workloads.filter((name) => !all.some((w) => w.name === name));
+  if (unknown.length > 0) throw new Error(`unknown workloads ${unknown.join(', ')}\n${USAGE}`);
+  const workloads = options.workloads.length ? all.filter((w) => options.workloads.includes(w.name)) : all;
+
+  const specs = {
+    service: { name: 'service', script: SCRIPTS.service, env: serverEnv(url, options.poolMax) },
+    baseline: { name: 'baseline', script: SCRIPTS.baseline, env: serverEnv(url, options.poolMax) },
+  };
+
+  let coldStart: ColdStart[] = [];
+  if (!options.skipColdStart) {
+    progress(`cold start: ${options.coldStarts} starts each, alternating`);
+    coldStart = await measureColdStarts([specs.service, specs.baseline], options.coldStarts, progress);
+  }
+
+  const { cells, comparisons, peakRss } = await measureCells(options, url, specs, workloads);
+
+  let listLatency: BenchResults['listLatency'];
+  if (!options.skipLarge) {
+    progress(`list latency: ${options.smallRows} rows vs ${options.largeRows} rows`);
+    listLatency = await measureListLatency(options, progress);
+  }
+
+  const partial = {
+    kind: 'bench' as const,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    node: process.version,
+    database,
+    host: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      loadAverageStart,
+      loadAverageEnd: os.loadavg(),
+    },
+    options,
+    seed: { rows: options.seedRows, seconds: seedSeconds },
+    coldStart,
+    cells,
+    comparisons,
+    peakRss,
+    listLatency,
+  };
+  const results: BenchResults = { ...partial, checks: checkTargets(partial) };
+  printSummary(results);
+  const file = writeResults(results);
+  process.stdout.write(`\nraw figures: ${path.relative(ROOT, file)} (and bench/results/latest.json)\n`);
+}
+
+function printSummary(results: BenchResults): void {
+  const out: string[] = [];
+  if (results.coldStart.length) {
+    out.push(
+      '\nCold start (spawn to first 200 from /ready)',
+      textTable([
+        ['server', 'median ms', 'min', 'max', 'samples', 'RSS at ready MB'],
+        ...results.coldStart.map((c) => [
+          c.name,
+          c.medianMs.toFixed(0),
+          Math.min(...c.samplesMs).toFixed(0),
+          Math.max(...c.samplesMs).toFixed(0),
+          String(c.samplesMs.length),
+          c.rssAtReadyMB.toFixed(0),
+        ]),
+      ]),
+    );
+  }
+  out.push(
+    '\nMemory',
+    textTable([
+      ['server', 'max RSS in mix MB', 'lifetime peak (VmHWM) MB'],
+      ...results.peakRss.map((p) => [p.name, p.mixMaxRssMB.toFixed(0), p.lifetimePeakMB.toFixed(0)]),
+    ]),
+  );
+  const list = results.listLatency;
+  if (list) {
+    const rows = [['table', 'seeded in', 'page', 'req/s', 'mean ms', 'p50 ms', 'p99 ms', 'errors']];
+    for (const table of [list.small, list.large]) {
+      for (const page of ['first', 'deep'] as const) {
+        const cell = table[page];
+        rows.push([
+          `${table.rows} rows`,
+          table.seedSeconds === undefined ? 'reused' : `${table.seedSeconds.toFixed(1)} s`,
+          page === 'deep' ? `after row ${table.deepOffset}` : 'first',
+          cell.reqPerSec.toFixed(0),
+          cell.latencyMs.mean.toFixed(2),
+          String(cell.latencyMs.p50),
+          String(cell.latencyMs.p99),
+          String(cell.errors),
+        ]);
+      }
+    }
+    out.push(`\nList page latency, service, ${list.connections} connections`, textTable(rows));
+    for (const table of [list.small, list.large]) {
+      for (const page of ['first', 'deep'] as const) {
+        out.push(
+          `EXPLAIN ANALYZE, ${page} page, ${table.rows} rows:`,
+          ...table.plans[page].filter((line) => !/Buffers:|^Planning:$/.test(line.trim())).map((line) => `  ${line}`),
+        );
+      }
+    }
+  }
+  out.push(
+    '\nTargets',
+    textTable([
+      ['target', 'goal', 'measured', 'met'],
+      ...results.checks.map((c) => [c.name, c.goal, c.measured, c.pass ? 'yes' : 'NO']),
+    ]),
+  );
+  out.push('\nMarkdown for the README:\n', markdown(results));
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2), process.env);
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  for (const script of Object.values(SCRIPTS)) {
+    if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
+  }
+  if (options.diagnose) await runDiagnosis(options, progress);
+  else await bench(options);
+  progress('done');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
