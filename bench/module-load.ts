@@ -9,10 +9,12 @@ const ENTRIES: [string, string][] = [
   ['express', "require('express')"],
   ['zod', "require('zod')"],
   ['winston', "require('winston')"],
-  ['@google-cloud/logging-winston', "require('@google-cloud/logging-winston')"],
   ['pg', "require('pg')"],
   ['uuid', "require('uuid')"],
-  ['logger() (winston + LoggingWinston, as the service logs)', "require('./dist/shared/logging.js').logger()"],
+  [
+    'logger() (winston + our Cloud Logging format, as the service logs)',
+    "require('./dist/shared/logging.js').logger()",
+  ],
   ['dist/functions/index.js (every route, no logger yet)', "require('./dist/functions/index.js')"],
   ['dist/bench/baseline.js dependencies (pg + uuid)', "require('pg'); require('uuid')"],
 ];

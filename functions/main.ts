@@ -54,6 +54,11 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
+// A closed stdout (the log reader went away) must not take the service down with it.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 process.on('unhandledRejection', (reason) => {
   logger().error('unhandled promise rejection', { error: reason instanceof Error ? reason.stack : String(reason) });
 });

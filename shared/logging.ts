@@ -1,39 +1,47 @@
-// The process's one logger: Cloud Logging structured JSON on stdout (or a readable line with LOG_FORMAT=pretty).
+// The process's one logger: Cloud Logging structured JSON lines on stdout (or readable lines with LOG_FORMAT=pretty).
 import winston from 'winston';
 import { config, type Config } from './config';
 
 export type Logger = winston.Logger;
 
-function transportFor(settings: Config): winston.transport {
-  if (settings.logFormat === 'pretty') {
-    return new winston.transports.Console({
-      format: winston.format.combine(
-        winston.format.timestamp({ format: 'HH:mm:ss.SSS' }),
-        winston.format.colorize(),
-        winston.format.printf(({ timestamp, level, message, httpRequest: _http, ...fields }) => {
-          const extra = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
-          return `${String(timestamp)} ${level} ${String(message)}${extra}`;
-        }),
-      ),
-    });
-  }
-  // Off GCP there is no metadata server: tell the client not to probe for one (it warns on every start otherwise).
-  if (!settings.googleCloudProject) process.env.METADATA_SERVER_DETECTION ??= 'none';
-  // Loaded only for JSON output: the Cloud Logging client is the heaviest module the service requires.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { LoggingWinston } = require('@google-cloud/logging-winston') as typeof import('@google-cloud/logging-winston');
-  return new LoggingWinston({
-    redirectToStdout: true, // structured JSON on stdout, collected by the GKE logging agent
-    useMessageField: false,
-    projectId: settings.googleCloudProject ?? 'local',
-    logName: 'usersvc',
+// winston writes the finished line kept under this registered symbol (see triple-beam).
+const MESSAGE = Symbol.for('message');
+
+const SEVERITY: Record<string, string> = { error: 'ERROR', warn: 'WARNING', info: 'INFO', debug: 'DEBUG' };
+
+/**
+ * The structured format that Cloud Logging's agent on GKE and Cloud Run parses from stdout: `severity`,
+ * `message`, `time`, `httpRequest`, `logging.googleapis.com/trace` and `/spanId` become the entry's own fields,
+ * the rest its jsonPayload. One JSON.stringify per line: the request log is on every request's path.
+ */
+export const cloudLoggingFormat = winston.format((info) => {
+  const { level, message, ...fields } = info;
+  const line = { severity: SEVERITY[level] ?? 'DEFAULT', message, time: new Date().toISOString(), ...fields };
+  (info as Record<symbol, unknown>)[MESSAGE] = JSON.stringify(line);
+  return info;
+});
+
+const prettyFormat = winston.format.combine(
+  winston.format.timestamp({ format: 'HH:mm:ss.SSS' }),
+  winston.format.colorize(),
+  winston.format.printf(({ timestamp, level, message, httpRequest: _http, ...fields }) => {
+    const extra = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
+    return `${String(timestamp)} ${level} ${String(message)}${extra}`;
+  }),
+);
+
+function createLogger(settings: Config): Logger {
+  return winston.createLogger({
+    level: settings.logLevel,
+    format: settings.logFormat === 'pretty' ? prettyFormat : cloudLoggingFormat(),
+    transports: [new winston.transports.Console()],
   });
 }
 
 let instance: Logger | undefined;
 
 export function logger(): Logger {
-  instance ??= winston.createLogger({ level: config().logLevel, transports: [transportFor(config())] });
+  instance ??= createLogger(config());
   return instance;
 }
 

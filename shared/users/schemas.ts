@@ -18,7 +18,7 @@ export const email = z
 const codePoints = (value: string) => [...value].length;
 // Letters and marks of any script, digits, spaces and the punctuation names use (O'Neil, Jean-Luc, Jr.), plus
 // the zero-width (non-)joiner that Persian and Indic names need.
-const NAME_CHARACTERS = /^[\p{L}\p{M}\p{N} '’.,\u200C\u200D-]+$/u;
+const NAME_CHARACTERS = /^(?:[\p{L}\p{M}\p{N} '’.,-]|\u200C|\u200D)+$/u;
 
 export const fullName = z
   .string({ error: 'must be a string' })

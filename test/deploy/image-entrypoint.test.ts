@@ -166,7 +166,7 @@ describe(`the image's command, run from a reproduced image layout (${backend})`,
       expect(ready.status).toBe(200);
       expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok' } });
       expect((await call(container.url, 'GET', '/health')).status).toBe(200);
-      expect(container.logs.find((line) => line.message === 'usersvc listening')?.metadata).toMatchObject({
+      expect(container.logs.find((line) => line.message === 'usersvc listening')).toMatchObject({
         database: backend,
       });
       expect((await runContainer({ cwd: layout.workdir, command: healthcheck, env: {} })).code).toBe(0);

@@ -125,7 +125,7 @@ async function drainUnderLoad(db: TestDatabase, delayMs: number): Promise<DrainR
     console.log(
       `${summary(`single instance, SHUTDOWN_DELAY_MS=${delayMs}`, outcomes, verdict)}, ` +
         `in flight at close=${inFlightAtClose.length}, exit=${code} after ${Math.round(exitedAfterMs)} ms, ` +
-        `node ${String(service.logs.find((line) => line.message === 'usersvc listening')?.metadata?.node)}`,
+        `node ${String(service.logs.find((line) => line.message === 'usersvc listening')?.node)}`,
     );
     return {
       outcomes,

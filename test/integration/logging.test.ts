@@ -3,7 +3,7 @@ import { call } from '../support/http';
 import { startService, type LogLine, type Service } from '../support/service';
 
 const requestLine = (service: Service, requestId: string) =>
-  service.logs.find((line) => line.httpRequest && line.metadata?.request_id === requestId);
+  service.logs.find((line) => line.httpRequest && line.request_id === requestId);
 
 async function waitForLine(service: Service, requestId: string): Promise<LogLine> {
   for (let i = 0; i < 50; i++) {
@@ -39,7 +39,7 @@ describe('request logging', () => {
       latency: expect.stringMatching(/^\d+\.\d+s$/),
       remoteIp: expect.stringContaining('127.0.0.1'),
     });
-    expect(service.logs.filter((l) => l.metadata?.request_id === 'log-ok-1')).toHaveLength(1);
+    expect(service.logs.filter((l) => l.request_id === 'log-ok-1')).toHaveLength(1);
   });
 
   it('logs a 4xx as WARNING', async () => {
@@ -75,7 +75,7 @@ describe('logging of a 5xx and of secrets', () => {
       await call(service.url, 'GET', '/api/v1/users', { headers: { 'x-request-id': 'log-err-1' } });
       const line = await waitForLine(service, 'log-err-1');
       expect(line.severity).toBe('ERROR');
-      expect(String(line.metadata?.error)).toContain('DATABASE_UNAVAILABLE');
+      expect(String(line.error)).toContain('DATABASE_UNAVAILABLE');
       expect(service.output()).not.toContain('s3cret-pa55word');
     } finally {
       await service.stop();

@@ -176,8 +176,8 @@ const serviceEnv = (url: string) => ({
 /** The distinct causes the service logged for its 503s, e.g. "DATABASE_UNAVAILABLE: Connection terminated". */
 function loggedCauses(service: Service): string[] {
   const causes = service.logs
-    .filter((line) => line.httpRequest?.status === 503 && typeof line.metadata?.error === 'string')
-    .map((line) => String(line.metadata?.error))
+    .filter((line) => line.httpRequest?.status === 503 && typeof line.error === 'string')
+    .map((line) => String(line.error))
     .filter((cause) => cause.startsWith('DATABASE_UNAVAILABLE'));
   return [...new Set(causes)];
 }

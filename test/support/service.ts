@@ -9,7 +9,7 @@ export interface LogLine {
   severity?: string;
   message?: string;
   httpRequest?: Record<string, unknown>;
-  metadata?: Record<string, unknown>;
+  request_id?: string;
   [key: string]: unknown;
 }
 
@@ -66,7 +66,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
           logs.push(parsed);
           if (parsed.message === 'usersvc listening') {
             clearTimeout(timer);
-            resolve(Number(parsed.metadata?.port));
+            resolve(Number(parsed.port));
           }
         } catch {
           logs.push({ message: line });

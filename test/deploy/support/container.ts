@@ -51,7 +51,7 @@ export async function startContainer(options: ContainerOptions, timeoutMs = 30_0
         logs.push(parsed);
         if (parsed.message === 'usersvc listening') {
           clearTimeout(timer);
-          resolve(Number(parsed.metadata?.port));
+          resolve(Number(parsed.port));
         }
       }
     });

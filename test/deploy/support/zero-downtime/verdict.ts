@@ -25,7 +25,7 @@ const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'socke
 export function requestIdsLogged(logs: readonly LogLine[]): Set<string> {
   const ids = new Set<string>();
   for (const line of logs) {
-    const id = line.httpRequest ? line.metadata?.request_id : undefined;
+    const id = line.httpRequest ? line.request_id : undefined;
     if (typeof id === 'string') ids.add(id);
   }
   return ids;
