@@ -25,6 +25,8 @@ interface Variant {
 
 function variants(url: string, poolMax: number): Variant[] {
   const env = (logLevel: string) => serverEnv(url, poolMax, { LOG_LEVEL: logLevel });
+  // The FF variants serve through Functions Framework's own Express app, as SERVE_VIA=functions-framework does.
+  const viaFramework = (logLevel: string) => ({ ...env(logLevel), SERVE_VIA: 'functions-framework' });
   // "-log": LOG_LEVEL=warn plus a preload that skips filtered lines before winston formats them, so the per-request
   // info line costs nothing but building its fields. "-domain": Functions Framework's domain.create() stubbed.
   return [
@@ -45,22 +47,32 @@ function variants(url: string, poolMax: number): Variant[] {
     },
     {
       label: 'FF -domain -log',
-      what: 'service, domain stubbed, request log off',
-      spec: { name: 'FF -domain -log', script: SCRIPTS.service, env: env('warn'), nodeArgs: [...NO_DOMAIN, ...NO_LOG] },
+      what: 'service via FF, domain stubbed, request log off',
+      spec: {
+        name: 'FF -domain -log',
+        script: SCRIPTS.service,
+        env: viaFramework('warn'),
+        nodeArgs: [...NO_DOMAIN, ...NO_LOG],
+      },
     },
     {
       label: 'FF -domain',
-      what: 'service, domain stubbed',
-      spec: { name: 'FF -domain', script: SCRIPTS.service, env: env('info'), nodeArgs: NO_DOMAIN },
+      what: 'service via FF, domain stubbed',
+      spec: { name: 'FF -domain', script: SCRIPTS.service, env: viaFramework('info'), nodeArgs: NO_DOMAIN },
     },
     {
       label: 'FF -log',
-      what: 'service, request log off',
-      spec: { name: 'FF -log', script: SCRIPTS.service, env: env('warn'), nodeArgs: NO_LOG },
+      what: 'service via FF, request log off',
+      spec: { name: 'FF -log', script: SCRIPTS.service, env: viaFramework('warn'), nodeArgs: NO_LOG },
+    },
+    {
+      label: 'FF',
+      what: 'service via FF (SERVE_VIA=functions-framework)',
+      spec: { name: 'FF', script: SCRIPTS.service, env: viaFramework('info') },
     },
     {
       label: 'service',
-      what: 'the production service',
+      what: 'the production service (SERVE_VIA=node)',
       spec: { name: 'service', script: SCRIPTS.service, env: env('info') },
     },
   ];

@@ -5,6 +5,7 @@ import { closeServer, createFunctionServer } from '../shared/http/server';
 import { startDraining } from '../shared/lifecycle';
 import { closeLogger, logger } from '../shared/logging';
 import './index';
+import { targets } from './targets';
 
 async function main(): Promise<void> {
   const settings = config();
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   // so a PostgreSQL that is down at start-up only keeps /ready at 503 until it appears.
   await database();
 
-  const server = createFunctionServer('api', settings.serveVia);
+  const server = createFunctionServer({ name: 'api', fn: targets.api }, settings.serveVia);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, () => resolve());

@@ -2,10 +2,7 @@
 import { config, type Config } from '../config';
 import { logger } from '../logging';
 import type { Database } from './database';
-import { createEmbeddedDatabase } from './embedded';
-import { migrate } from './migrate';
 import { createPostgresDatabase } from './postgres';
-import { seedDemoUsers } from './seed';
 
 export type { Database, Queryable, Statement } from './database';
 
@@ -17,15 +14,10 @@ async function open(settings: Config): Promise<Database> {
       logger().warn('idle database connection failed', { error: error.message }),
     );
   }
-  const { database, pglite } = await createEmbeddedDatabase(target.dataDir);
-  const applied = await migrate({ pglite }, { direction: 'up' });
-  if (applied.length > 0) logger().info('embedded database migrated', { applied });
-  // A fresh embedded database gets the demo users once; a user's own deletions are kept after that.
-  if (applied.includes('1764086400000_create-users')) {
-    const seeded = await seedDemoUsers(database);
-    logger().info('embedded database seeded with demo users', { seeded, dataDir: target.dataDir });
-  }
-  return database;
+  // Loaded only for the embedded database: production never pays for PGlite or the migration runner.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { openEmbeddedDatabase } = require('./embedded-setup') as typeof import('./embedded-setup');
+  return openEmbeddedDatabase(target.dataDir, logger());
 }
 
 let opening: Promise<Database> | undefined;

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { config } from '../config';
 import { AppError } from '../errors';
-import { logger } from '../logging';
+import { logRequest } from '../logging';
 import { requestFinished, requestStarted } from '../metrics';
 import { createApiKeyCheck } from './auth';
 import type { BodyFields } from './body-limit';
@@ -103,7 +103,7 @@ export function servePipeline(routes: readonly Route[]): HttpFunction {
     const size = send(res, reply, req.bodyTooLarge === true);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     requestFinished(method, template, reply.status, seconds);
-    logger().log(severityOf(reply.status), `${method} ${path} ${reply.status}`, {
+    logRequest(severityOf(reply.status), `${method} ${path} ${reply.status}`, {
       httpRequest: {
         requestMethod: method,
         requestUrl: url,

@@ -61,8 +61,11 @@ describe('Dockerfile', () => {
     expect(sources.length).toBeGreaterThan(10);
     const missing: string[] = [];
     for (const file of sources) {
-      for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/from '(\.[^']*)'|require\('(\.[^']*)'\)/g)) {
-        const target = path.resolve(path.dirname(file), specifier as string);
+      for (const [, imported, required] of readFileSync(file, 'utf8').matchAll(
+        /from '(\.[^']*)'|require\('(\.[^']*)'\)/g,
+      )) {
+        const specifier = (imported ?? required) as string;
+        const target = path.resolve(path.dirname(file), specifier);
         const found = [`${target}.ts`, path.join(target, 'index.ts'), target].find((c) => existsSync(c));
         if (!found || !inCopied(found)) missing.push(`${path.relative(ROOT, file)} imports ${specifier}`);
       }

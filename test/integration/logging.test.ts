@@ -31,6 +31,8 @@ describe('request logging', () => {
     });
     const line = await waitForLine(service, 'log-ok-1');
     expect(line.severity).toBe('INFO');
+    expect(line.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(line.route).toBe('/api/v1/users');
     expect(line.httpRequest).toMatchObject({
       requestMethod: 'GET',
       requestUrl: '/api/v1/users?limit=1',
