@@ -156,6 +156,8 @@ export function serverEnv(databaseUrl: string, poolMax: number, extra: Record<st
     DB_POOL_MAX: String(poolMax),
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'info',
+    // The image's V8 setting (Dockerfile ENV), for the service and the baseline alike.
+    NODE_OPTIONS: '--max-semi-space-size=16',
     ...extra,
   };
 }

@@ -216,6 +216,8 @@ describe.each(environments)('knative/overlays/$name', (environment) => {
     const heapBytes = Number(heap?.[1]) * 2 ** 20;
     expect(heapBytes).toBeGreaterThan(0);
     expect(heapBytes).toBeLessThanOrEqual(0.8 * bytes(at(container, 'resources.limits.memory')));
+    // Node 24's default young generation alone took peak RSS to ~250 MB under load (see the Dockerfile).
+    expect(String(at(envEntry(container, 'NODE_OPTIONS'), 'value'))).toMatch(/--max-semi-space-size=16\b/);
   });
 
   it('fits DB_POOL_MAX × max-scale × 2 revisions within max_connections minus the reserve', () => {
