@@ -1,6 +1,7 @@
 // GET /metrics: request counts and latency by route template, in-flight and pool gauges, process metrics, auth.
 import { randomUUID } from 'node:crypto';
-import { backends, createTestDatabase, type TestDatabase } from '../support/database';
+import { backends } from '../support/database';
+import { useServiceOn } from '../support/fixture';
 import { call } from '../support/http';
 import { startService, type Service } from '../support/service';
 
@@ -29,20 +30,10 @@ async function scrape(service: Service, headers: Record<string, string> = {}): P
 const byId = (status_class: string) => ({ method: 'GET', route: '/api/v1/users/id/:id', status_class });
 
 describe.each(backends)('metrics on %s', (backend) => {
-  let db: TestDatabase;
-  let service: Service;
-
-  beforeAll(async () => {
-    db = await createTestDatabase(backend);
-    service = await startService({ env: db.env });
-  });
-  afterAll(async () => {
-    await service?.stop();
-    await db?.drop();
-  });
+  const running = useServiceOn(backend);
 
   it('serves the Prometheus text format', async () => {
-    const reply = await call(service.url, 'GET', '/metrics');
+    const reply = await call(running.service.url, 'GET', '/metrics');
     expect(reply.status).toBe(200);
     expect(reply.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(reply.text).toContain('# TYPE http_requests_total counter');
@@ -50,18 +41,18 @@ describe.each(backends)('metrics on %s', (backend) => {
   });
 
   it('counts requests under their route template and status class, never under the raw id', async () => {
-    const before = await scrape(service);
-    const created = await call<{ id: string }>(service.url, 'POST', '/api/v1/users', {
+    const before = await scrape(running.service);
+    const created = await call<{ id: string }>(running.service.url, 'POST', '/api/v1/users', {
       json: { username: `metrics${backend}`, email: `metrics-${backend}@example.com`, full_name: 'Metrics Test' },
     });
     expect(created.status).toBe(201);
     const id = created.body.id;
-    expect((await call(service.url, 'GET', `/api/v1/users/id/${id}`)).status).toBe(200);
-    expect((await call(service.url, 'GET', `/api/v1/users/id/${id}`)).status).toBe(200);
+    expect((await call(running.service.url, 'GET', `/api/v1/users/id/${id}`)).status).toBe(200);
+    expect((await call(running.service.url, 'GET', `/api/v1/users/id/${id}`)).status).toBe(200);
     const missing = randomUUID();
-    expect((await call(service.url, 'GET', `/api/v1/users/id/${missing}`)).status).toBe(404);
-    expect((await call(service.url, 'GET', `/no/such/route/${missing}`)).status).toBe(404);
-    const after = await scrape(service);
+    expect((await call(running.service.url, 'GET', `/api/v1/users/id/${missing}`)).status).toBe(404);
+    expect((await call(running.service.url, 'GET', `/no/such/route/${missing}`)).status).toBe(404);
+    const after = await scrape(running.service);
 
     const delta = (name: string, labels: Record<string, string>) =>
       sample(after, name, labels) - sample(before, name, labels);
@@ -79,13 +70,13 @@ describe.each(backends)('metrics on %s', (backend) => {
   });
 
   it('counts only the scrape itself as in flight once every other request has been answered', async () => {
-    await Promise.all([1, 2, 3].map(() => call(service.url, 'GET', '/api/v1/users?limit=1')));
-    expect(sample(await scrape(service), 'http_requests_in_flight')).toBe(1);
+    await Promise.all([1, 2, 3].map(() => call(running.service.url, 'GET', '/api/v1/users?limit=1')));
+    expect(sample(await scrape(running.service), 'http_requests_in_flight')).toBe(1);
   });
 
   it('reports the database pool as read at scrape time', async () => {
-    expect((await call(service.url, 'GET', '/api/v1/users?limit=1')).status).toBe(200);
-    const text = await scrape(service);
+    expect((await call(running.service.url, 'GET', '/api/v1/users?limit=1')).status).toBe(200);
+    const text = await scrape(running.service);
     for (const name of ['db_pool_connections', 'db_pool_connections_idle', 'db_pool_clients_waiting']) {
       expect(text).toContain(`# TYPE ${name} gauge`);
     }
@@ -96,7 +87,7 @@ describe.each(backends)('metrics on %s', (backend) => {
   });
 
   it("reports the process's own metrics", async () => {
-    const text = await scrape(service);
+    const text = await scrape(running.service);
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(text).toContain('# TYPE nodejs_eventloop_lag_seconds gauge');
