@@ -43,6 +43,18 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   if (!options.env || !('DATABASE_URL' in options.env)) delete env.DATABASE_URL;
   const [command, ...args] = options.command ?? [process.execPath, ENTRYPOINT];
   const child = spawn(command as string, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return followService(child, options);
+}
+
+/**
+ * Collects a spawned service's output (stdout lines parsed as JSON log lines) and, unless told not to, resolves once
+ * it logs "usersvc listening" with its port. A service that fails to start is killed, never left behind.
+ */
+export async function followService(
+  child: ChildProcess,
+  options: Pick<StartOptions, 'waitForListening' | 'timeoutMs'> = {},
+): Promise<Service> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const logs: LogLine[] = [];
   let raw = '';
   let pending = '';
@@ -51,8 +63,8 @@ export async function startService(options: StartOptions = {}): Promise<Service>
 
   const listening = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`service did not start within ${options.timeoutMs ?? 30_000} ms:\n${raw}`)),
-      options.timeoutMs ?? 30_000,
+      () => reject(new Error(`service did not start within ${timeoutMs} ms:\n${raw}`)),
+      timeoutMs,
     );
     child.stdout?.on('data', (chunk: Buffer) => {
       raw += chunk.toString();
@@ -61,15 +73,16 @@ export async function startService(options: StartOptions = {}): Promise<Service>
       pending = lines.pop() ?? '';
       for (const line of lines) {
         if (!line.trim()) continue;
+        let parsed: LogLine;
         try {
-          const parsed = JSON.parse(line) as LogLine;
-          logs.push(parsed);
-          if (parsed.message === 'usersvc listening') {
-            clearTimeout(timer);
-            resolve(Number(parsed.port));
-          }
+          parsed = JSON.parse(line) as LogLine;
         } catch {
-          logs.push({ message: line });
+          parsed = { message: line };
+        }
+        logs.push(parsed);
+        if (parsed.message === 'usersvc listening') {
+          clearTimeout(timer);
+          resolve(Number(parsed.port));
         }
       }
     });
@@ -80,7 +93,9 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   });
 
   let port = 0;
-  if (options.waitForListening !== false) {
+  if (options.waitForListening === false) {
+    listening.catch(() => undefined);
+  } else {
     try {
       port = await listening;
     } catch (error) {
@@ -88,7 +103,6 @@ export async function startService(options: StartOptions = {}): Promise<Service>
       throw error;
     }
   }
-  if (options.waitForListening === false) listening.catch(() => undefined);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
