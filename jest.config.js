@@ -1,7 +1,8 @@
 // Unit, integration and deployment tests (`npm test`). The reliability suite has its own config.
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // One PGlite per worker, shared by the worker's files (see the file).
+  testEnvironment: '<rootDir>/test/support/worker-environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/test/reliability/'],

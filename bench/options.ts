@@ -23,9 +23,10 @@ export interface BenchOptions {
   /** Keep the large database between runs when it already holds largeRows rows (development only). */
   reuseLarge: boolean;
   quick: boolean;
-  diagnose: boolean;
-  /** Connections used by --diagnose. */
-  diagnoseConnections: number;
+  /** CPU-profile the service under load (bench/profile.ts) instead of the main bench. */
+  profile: boolean;
+  /** Connections used by --profile. */
+  profileConnections: number;
 }
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -58,8 +59,8 @@ const KNOWN_FLAGS = new Set([
   'skip-large',
   'reuse-large',
   'quick',
-  'diagnose',
-  'diagnose-connections',
+  'profile',
+  'profile-connections',
   'pool-max',
   'help',
 ]);
@@ -69,15 +70,15 @@ export const USAGE = `npm run bench -- [flags]   (each flag also reads BENCH_<NA
   --duration=S            seconds per measured cell (10; quick 2)
   --warmup=S              unmeasured seconds before each cell (1; quick 0.5)
   --connections=10,64     concurrency levels
-  --workloads=a,b         subset of: getById,getByUsername,listFirst,listCursor,create,patch,mix
+  --workloads=a,b         subset of: getById,getByUsername,listFirst,listCursor,create,patch,mix (--profile: getById)
   --seed-rows=N           users in the main bench table (10000)
   --cold-starts=N         spawns per server for the cold-start median (10; quick 3)
   --small-rows=N / --large-rows=N   list-latency tables (1000 / 1000000; quick large 100000)
   --list-seconds=S        seconds per list-latency cell (5; quick 2)
   --list-connections=N    concurrency of the list-latency cells (10)
   --skip-cold-start --skip-large --reuse-large
-  --diagnose              per-request cost breakdown instead of the main bench (see bench/diagnose.ts)
-  --diagnose-connections=N  (64)
+  --profile               CPU-profile the service under load instead of the main bench (bench/profile.ts)
+  --profile-connections=N (64)
   --pool-max=N            pg pool size of the service and the baseline (DB_POOL_MAX, 10)
 Environment: DATABASE_URL (${DEFAULT_DATABASE_URL}), DB_POOL_MAX (10).`;
 
@@ -128,7 +129,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     skipLarge: bool('skip-large'),
     reuseLarge: bool('reuse-large'),
     quick,
-    diagnose: bool('diagnose'),
-    diagnoseConnections: Math.round(number('diagnose-connections', 64, 1)),
+    profile: bool('profile'),
+    profileConnections: Math.round(number('profile-connections', 64, 1)),
   };
 }

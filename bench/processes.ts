@@ -7,11 +7,10 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
-/** What each target runs: the production entrypoint, the bare baseline, and the diagnosis variant. */
+/** What each target runs: the production entrypoint and the bare baseline. */
 export const SCRIPTS = {
   service: path.join(ROOT, 'dist/functions/main.js'),
   baseline: path.join(ROOT, 'dist/bench/baseline.js'),
-  pipeline: path.join(ROOT, 'dist/bench/pipeline-server.js'),
 } as const;
 
 export interface ServerSpec {

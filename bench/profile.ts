@@ -1,5 +1,15 @@
-// Summarises a V8 .cpuprofile (node --cpu-prof): self time per function, and self and inclusive time per package.
-import { readFileSync } from 'node:fs';
+// `npm run bench -- --profile`: where the service's per-request CPU goes. Runs the production entrypoint under
+// node --cpu-prof with one cell of load per workload, then summarises the samples taken during the load: self time
+// per function, self and inclusive time per package. Keeps the .cpuprofile files (Chrome DevTools opens them).
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { cursorAfterRow, recreateDatabase, restoreSeededTable, seedUsers, serverVersion, userIds } from './database';
+import { probeWorkload, runCell, type CellOptions, type CellResult } from './load';
+import type { BenchOptions } from './options';
+import { ROOT, SCRIPTS, serverEnv, startServer, type ServerSpec } from './processes';
+import { RESULTS_DIR, textTable, writeResults } from './report';
+import { createWorkloads, type Workload } from './workloads';
 
 interface ProfileNode {
   id: number;
@@ -114,4 +124,117 @@ export function summariseProfile(file: string, window?: [number, number], topCou
     selfByPackage: top(selfByPackage, busyMs, topCount),
     inclusiveByPackage: top(inclusiveByPackage, busyMs, topCount),
   };
+}
+
+const DATABASE = 'usersvc_bench_profile';
+const DEFAULT_WORKLOADS = ['getById'];
+
+interface Profiled {
+  workload: string;
+  /** The .cpuprofile, relative to the project root. */
+  file?: string;
+  cell: CellResult;
+  summary?: ProfileSummary;
+}
+
+/** Runs one cell against the server started with --cpu-prof; counts only the samples taken during that cell. */
+async function profileUnder(spec: ServerSpec, workload: Workload, cellOptions: CellOptions, dir: string) {
+  mkdirSync(dir, { recursive: true });
+  const server = await startServer({
+    ...spec,
+    name: `${spec.name} --cpu-prof`,
+    nodeArgs: [...(spec.nodeArgs ?? []), '--cpu-prof', `--cpu-prof-dir=${dir}`],
+  });
+  let cell: CellResult;
+  let window: [number, number];
+  try {
+    await probeWorkload(server, workload);
+    await runCell(server, workload, {
+      ...cellOptions,
+      durationSeconds: cellOptions.warmupSeconds || 1,
+      warmupSeconds: 0,
+    });
+    const start = Number(process.hrtime.bigint() / 1000n);
+    cell = await runCell(server, workload, { ...cellOptions, warmupSeconds: 0 });
+    window = [start, Number(process.hrtime.bigint() / 1000n)];
+  } finally {
+    await server.stop(); // the profile is written as the process exits
+  }
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  return {
+    workload: workload.name,
+    file: file && path.relative(ROOT, path.join(dir, file)),
+    cell,
+    summary: file ? summariseProfile(path.join(dir, file), window) : undefined,
+  };
+}
+
+const entryTable = (title: string, entries: ProfileEntry[]) =>
+  `\n${title}\n${textTable([['ms', '%', 'name'], ...entries.map((e) => [String(e.ms), e.percent.toFixed(1), e.name])])}\n`;
+
+export async function runProfile(options: BenchOptions, progress: (line: string) => void): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const url = await recreateDatabase(options.databaseUrl, DATABASE);
+  await seedUsers(url, options.seedRows);
+  const ids = await userIds(url);
+  const cursor = await cursorAfterRow(url, Math.floor(options.seedRows / 2));
+  const all = createWorkloads({ ids, seedRows: options.seedRows, cursor });
+  const names = options.workloads.length ? options.workloads : DEFAULT_WORKLOADS;
+  const workloads = all.filter((w) => names.includes(w.name));
+  if (workloads.length !== names.length) throw new Error(`unknown workloads among ${names.join(', ')}`);
+  const spec: ServerSpec = { name: 'service', script: SCRIPTS.service, env: serverEnv(url, options.poolMax) };
+  const cellOptions = {
+    connections: options.profileConnections,
+    durationSeconds: options.durationSeconds,
+    warmupSeconds: options.warmupSeconds,
+  };
+  const dir = path.join(RESULTS_DIR, `cpuprofile-${startedAt.replace(/[:.]/g, '-')}`);
+
+  const profiles: Profiled[] = [];
+  for (const workload of workloads) {
+    progress(`profiling the service under ${workload.name} at ${cellOptions.connections} connections`);
+    profiles.push(await profileUnder(spec, workload, cellOptions, path.join(dir, workload.name)));
+    if (workload.writes) await restoreSeededTable(url);
+  }
+
+  for (const { workload, file, cell, summary } of profiles) {
+    if (!summary) {
+      process.stdout.write(`\nno CPU profile was written for ${workload}\n`);
+      continue;
+    }
+    process.stdout.write(
+      `\nCPU profile: service under ${workload}, ${cell.connections} connections: ${cell.reqPerSec.toFixed(0)} req/s, ` +
+        `${cell.cpuMicrosPerRequest.toFixed(0)} µs CPU/req; ${summary.busyMs} ms busy` +
+        `${summary.windowed ? ' during the load' : ', whole process incl. start-up'} (${file})` +
+        entryTable(
+          'Self time by package or node core module (the frame on top of the stack)',
+          summary.selfByPackage.slice(0, 15),
+        ) +
+        entryTable('Inclusive time by package (anywhere on the stack)', summary.inclusiveByPackage.slice(0, 15)) +
+        entryTable('Top functions by self time', summary.topFunctions.slice(0, 20)),
+    );
+  }
+  process.stdout.write(
+    '\nNote: V8 samples wall-clock time. On a busy machine a process that is preempted inside a system call is\n' +
+      'charged to that call (writev: the response write wakes the load generator, which takes the CPU), so writev\n' +
+      'and "(native ...)" overstate real work. CPU µs/req comes from /proc and is the cost measure.\n',
+  );
+  const results = writeResults(
+    {
+      kind: 'profile',
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      node: process.version,
+      database: await serverVersion(options.databaseUrl),
+      host: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg() },
+      options,
+      profiles: profiles.map(({ cell, ...rest }) => ({
+        reqPerSec: cell.reqPerSec,
+        cpuMicrosPerRequest: cell.cpuMicrosPerRequest,
+        ...rest,
+      })),
+    },
+    'profile-',
+  );
+  process.stdout.write(`\nraw figures: ${path.relative(ROOT, results)} (and bench/results/profile-latest.json)\n`);
 }

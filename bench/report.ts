@@ -1,4 +1,4 @@
-// Turns the bench's figures into console tables, a README markdown table, target checks and the JSON files.
+// Turns the bench's figures into console tables, markdown tables for bench/README.md, target checks and the JSON files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CellResult } from './load';

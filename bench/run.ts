@@ -1,15 +1,16 @@
 // `npm run bench`: the service (dist/functions/main.js) against a bare node:http + pg baseline on the real
 // PostgreSQL, cell by cell (workload × concurrency, service then baseline), plus cold start, peak RSS and
-// list-page latency on a small and a large table. Prints tables and a README table; writes bench/results/*.json.
+// list-page latency on a small and a large table. Prints tables and the markdown for bench/README.md; writes
+// bench/results/*.json. With --profile, CPU-profiles the service under load instead (bench/profile.ts).
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { measureColdStarts } from './cold-start';
 import { cursorAfterRow, recreateDatabase, restoreSeededTable, seedUsers, serverVersion, userIds } from './database';
-import { runDiagnosis } from './diagnose';
 import { measureListLatency } from './list-latency';
 import { probeWorkload, runCell, type CellResult } from './load';
 import { USAGE, parseOptions, type BenchOptions } from './options';
+import { runProfile } from './profile';
 import { ROOT, SCRIPTS, serverEnv, startServer, type RunningServer, type ServerSpec } from './processes';
 import {
   checkTargets,
@@ -222,7 +223,7 @@ function printSummary(results: BenchResults): void {
       ...results.checks.map((c) => [c.name, c.goal, c.measured, c.pass ? 'yes' : 'NO']),
     ]),
   );
-  out.push('\nMarkdown for the README:\n', markdown(results));
+  out.push('\nMarkdown for bench/README.md:\n', markdown(results));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
@@ -235,7 +236,7 @@ async function main(): Promise<void> {
   for (const script of Object.values(SCRIPTS)) {
     if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
   }
-  if (options.diagnose) await runDiagnosis(options, progress);
+  if (options.profile) await runProfile(options, progress);
   else await bench(options);
   progress('done');
 }

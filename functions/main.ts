@@ -1,54 +1,54 @@
-// The production entrypoint (the image's CMD): serves the `api` target on PORT and drains on SIGTERM/SIGINT.
-import { ConfigError, config } from '../shared/config';
-import { closeDatabase, database } from '../shared/db';
+// The production entrypoint (the image's CMD): reads the configuration, opens the database, serves the app's `api`
+// function on PORT with node:http, and drains on SIGTERM/SIGINT. Process concerns only; the app is functions/app.ts.
+import { ConfigError, loadConfig } from '../shared/config';
+import { openDatabase } from '../shared/db';
 import { closeServer, createFunctionServer } from '../shared/http/server';
-import { startDraining } from '../shared/lifecycle';
-import { closeLogger, logger } from '../shared/logging';
-import './index';
-import { targets } from './targets';
+import { createLogger } from '../shared/logging';
+import { createApp } from './app';
 
 async function main(): Promise<void> {
-  const settings = config();
-  const log = logger();
+  const config = loadConfig();
+  const logger = createLogger(config);
+  process.on('unhandledRejection', (reason) => {
+    logger.error('unhandled promise rejection', { error: reason instanceof Error ? reason.stack : String(reason) });
+  });
   // The embedded database migrates and seeds before serving; a pool connects on first use instead,
   // so a PostgreSQL that is down at start-up only keeps /ready at 503 until it appears.
-  await database();
+  const db = await openDatabase(config, logger);
+  const app = createApp({ config, db, logger });
+  const { drain } = app.context;
 
-  const server = createFunctionServer({ name: 'api', fn: targets.api }, settings.serveVia);
+  const server = createFunctionServer(app.api, { drain, logger });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(settings.port, () => resolve());
+    server.listen(config.port, () => resolve());
   });
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : settings.port;
-  log.info('usersvc listening', {
-    port,
-    database: settings.database.kind,
-    serveVia: settings.serveVia,
-    node: process.version,
-  });
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info('usersvc listening', { port, database: config.database.kind, node: process.version });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    startDraining();
-    log.info('shutdown started: draining in-flight requests', { signal });
+    drain.start();
+    logger.info('shutdown started: draining in-flight requests', { signal });
     let forced = false;
     const deadline = setTimeout(() => {
       forced = true;
-      log.warn('shutdown timeout reached; closing remaining connections', { timeoutMs: settings.shutdownTimeoutMs });
+      logger.warn('shutdown timeout reached; closing remaining connections', { timeoutMs: config.shutdownTimeoutMs });
       server.closeAllConnections();
-    }, settings.shutdownTimeoutMs);
+    }, config.shutdownTimeoutMs);
     deadline.unref();
-    if (settings.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.shutdownDelayMs));
+    if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
     await closeServer(server);
     clearTimeout(deadline);
-    await closeDatabase();
+    await db.close();
     // Still exit 0 (the orchestrator asked us to stop, and we did), but say plainly that the drain did not finish.
-    if (forced) log.warn('shutdown complete after the timeout: some connections were closed mid-request', { signal });
-    else log.info('shutdown complete: server and database pool closed', { signal });
-    await closeLogger();
+    if (forced)
+      logger.warn('shutdown complete after the timeout: some connections were closed mid-request', { signal });
+    else logger.info('shutdown complete: server and database pool closed', { signal });
+    await logger.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
@@ -58,10 +58,6 @@ async function main(): Promise<void> {
 // A closed stdout (the log reader went away) must not take the service down with it.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
-});
-
-process.on('unhandledRejection', (reason) => {
-  logger().error('unhandled promise rejection', { error: reason instanceof Error ? reason.stack : String(reason) });
 });
 
 main().catch((error: unknown) => {

@@ -1,10 +1,4 @@
-// GET /openapi.json : the API's OpenAPI document, built once from the shared schemas.
-import { openApiDocument } from '../shared/openapi';
+// GET /openapi.json : the app's OpenAPI document, built from its route table when the app was built.
 import type { Handler } from '../shared/http/types';
 
-let document: ReturnType<typeof openApiDocument> | undefined;
-
-export const openApi: Handler = async () => {
-  document ??= openApiDocument();
-  return { status: 200, body: document };
-};
+export const openApi: Handler = async (_request, { openApiDocument }) => ({ status: 200, body: openApiDocument });

@@ -1,4 +1,5 @@
-// Every route the service has: method, path template, handler. The router and the targets are built from it.
+// Every route the service has: method, path template, handler, and what the OpenAPI document says of it. The
+// router, the per-route targets and the document are all built from this table.
 import type { Route } from '../shared/http/types';
 import { openApi } from './openapi';
 import { health } from './probes/health';
@@ -11,17 +12,124 @@ import { getUserByUsername } from './users/get-by-username';
 import { listUsersHandler } from './users/list';
 import { patchUser } from './users/patch';
 
+const user = (status: number, description: string) => ({ status, description, schema: 'User' });
+
 export const routes = {
-  health: { method: 'GET', path: '/health', handler: health, public: true },
-  ready: { method: 'GET', path: '/ready', handler: ready, public: true },
-  openApi: { method: 'GET', path: '/openapi.json', handler: openApi, public: true },
-  metrics: { method: 'GET', path: '/metrics', handler: metrics },
-  listUsers: { method: 'GET', path: '/api/v1/users', handler: listUsersHandler },
-  createUser: { method: 'POST', path: '/api/v1/users', handler: createUser },
-  getUserById: { method: 'GET', path: '/api/v1/users/id/:id', handler: getUserById },
-  getUserByUsername: { method: 'GET', path: '/api/v1/users/username/:username', handler: getUserByUsername },
-  patchUser: { method: 'PATCH', path: '/api/v1/users/id/:id', handler: patchUser },
-  deleteUser: { method: 'DELETE', path: '/api/v1/users/id/:id', handler: deleteUser },
+  health: {
+    method: 'GET',
+    path: '/health',
+    handler: health,
+    public: true,
+    summary: 'Liveness: the process serves requests (never touches the database)',
+    responses: [{ status: 200, description: 'Serving', schema: 'Health' }],
+  },
+  ready: {
+    method: 'GET',
+    path: '/ready',
+    handler: ready,
+    public: true,
+    summary: 'Readiness: the database answers and the process is not draining',
+    responses: [
+      { status: 200, description: 'Ready', schema: 'Readiness' },
+      {
+        status: 503,
+        description: 'Not ready; `checks` names the check that failed',
+        schema: 'Readiness',
+        headers: { 'Retry-After': 'Seconds to wait before asking again' },
+      },
+    ],
+  },
+  openApi: {
+    method: 'GET',
+    path: '/openapi.json',
+    handler: openApi,
+    public: true,
+    summary: 'This OpenAPI document',
+    responses: [{ status: 200, description: 'The OpenAPI 3.1 document', schema: { type: 'object' } }],
+  },
+  metrics: {
+    method: 'GET',
+    path: '/metrics',
+    handler: metrics,
+    summary: 'Prometheus metrics of this process',
+    responses: [
+      {
+        status: 200,
+        description: 'The Prometheus text exposition format',
+        schema: { type: 'string' },
+        contentType: 'text/plain',
+      },
+    ],
+  },
+  listUsers: {
+    method: 'GET',
+    path: '/api/v1/users',
+    handler: listUsersHandler,
+    summary: 'List users, one keyset page at a time',
+    query: [
+      { name: 'limit', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+      { name: 'cursor', schema: { type: 'string' }, description: '`next_cursor` of the previous page' },
+    ],
+    responses: [{ status: 200, description: 'A page of users', schema: 'UserPage' }],
+    errors: ['VALIDATION_FAILED', 'DATABASE_UNAVAILABLE'],
+  },
+  createUser: {
+    method: 'POST',
+    path: '/api/v1/users',
+    handler: createUser,
+    summary: 'Create a user',
+    body: 'CreateUser',
+    responses: [{ ...user(201, 'Created'), headers: { Location: 'The new user’s URL' } }],
+    errors: [
+      'MALFORMED_JSON',
+      'VALIDATION_FAILED',
+      'USER_CONFLICT',
+      'PAYLOAD_TOO_LARGE',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'DATABASE_UNAVAILABLE',
+    ],
+  },
+  getUserById: {
+    method: 'GET',
+    path: '/api/v1/users/id/:id',
+    handler: getUserById,
+    summary: 'Get a user by id',
+    responses: [user(200, 'The user')],
+    errors: ['VALIDATION_FAILED', 'USER_NOT_FOUND', 'DATABASE_UNAVAILABLE'],
+  },
+  getUserByUsername: {
+    method: 'GET',
+    path: '/api/v1/users/username/:username',
+    handler: getUserByUsername,
+    summary: 'Get a user by username (case-insensitive)',
+    responses: [user(200, 'The user')],
+    errors: ['VALIDATION_FAILED', 'USER_NOT_FOUND', 'DATABASE_UNAVAILABLE'],
+  },
+  patchUser: {
+    method: 'PATCH',
+    path: '/api/v1/users/id/:id',
+    handler: patchUser,
+    summary: 'Change some of a user’s fields',
+    body: 'PatchUser',
+    responses: [user(200, 'The updated user')],
+    errors: [
+      'MALFORMED_JSON',
+      'VALIDATION_FAILED',
+      'USER_NOT_FOUND',
+      'USER_CONFLICT',
+      'PAYLOAD_TOO_LARGE',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'DATABASE_UNAVAILABLE',
+    ],
+  },
+  deleteUser: {
+    method: 'DELETE',
+    path: '/api/v1/users/id/:id',
+    handler: deleteUser,
+    summary: 'Delete a user (idempotent)',
+    responses: [{ status: 204, description: 'Deleted, or was already gone' }],
+    errors: ['VALIDATION_FAILED', 'DATABASE_UNAVAILABLE'],
+  },
 } as const satisfies Record<string, Route>;
 
-export type TargetName = keyof typeof routes;
+export type RouteName = keyof typeof routes;

@@ -1,7 +1,7 @@
 // `npm run migrate up|down [count]`: applies or reverts migrations on the configured PostgreSQL (or the embedded one).
-import { ConfigError, config } from '../shared/config';
+import { ConfigError, loadConfig } from '../shared/config';
 import { clientConfig } from '../shared/db/postgres';
-import { createEmbeddedDatabase } from '../shared/db/embedded';
+import { startPGlite } from '../shared/db/embedded';
 import { migrate, type MigrationTarget } from '../shared/db/migrate';
 
 async function main(): Promise<void> {
@@ -11,15 +11,15 @@ async function main(): Promise<void> {
   if (count !== undefined && !(Number.isInteger(count) && count > 0))
     throw new Error('count must be a positive integer');
 
-  const settings = config();
+  const settings = loadConfig();
   let target: MigrationTarget;
   let close = async () => undefined as void;
   if (settings.database.kind === 'postgres') {
     target = { databaseUrl: clientConfig(settings.database, settings) };
   } else {
-    const { pglite, database } = await createEmbeddedDatabase(settings.database.dataDir);
+    const pglite = await startPGlite(settings.database.dataDir);
     target = { pglite };
-    close = () => database.close();
+    close = () => pglite.close();
   }
   const applied = await migrate(target, { direction, count, log: (line) => process.stdout.write(`${line}\n`) });
   process.stdout.write(

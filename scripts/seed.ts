@@ -1,12 +1,15 @@
 // `npm run db:seed`: inserts the three demo users unless they exist (idempotent).
-import { ConfigError } from '../shared/config';
-import { closeDatabase, database } from '../shared/db';
+import { ConfigError, loadConfig } from '../shared/config';
+import { openDatabase } from '../shared/db';
 import { seedDemoUsers } from '../shared/db/seed';
+import { createLogger } from '../shared/logging';
 
 async function main(): Promise<void> {
-  const inserted = await seedDemoUsers(await database());
+  const config = loadConfig();
+  const db = await openDatabase(config, createLogger(config));
+  const inserted = await seedDemoUsers(db);
   process.stdout.write(`seeded ${inserted} demo user(s)\n`);
-  await closeDatabase();
+  await db.close();
 }
 
 main().catch((error: unknown) => {

@@ -1,9 +1,6 @@
 // Reads and validates the environment once, at start-up, into one typed object; nothing else reads process.env.
 import { z } from 'zod';
 
-/** How the production server runs the registered `api` function; see shared/http/server.ts. */
-export type ServeVia = 'node' | 'functions-framework';
-
 export type SslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
 
 export type DatabaseConfig =
@@ -22,7 +19,6 @@ export type DatabaseConfig =
 
 export interface Config {
   port: number;
-  serveVia: ServeVia;
   database: DatabaseConfig;
   poolMax: number;
   connectTimeoutMs: number;
@@ -58,10 +54,6 @@ const sslModes = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
 // Each variable: its schema and its default (as the string the environment would hold).
 const variables = {
   PORT: { schema: integer(0, 65535), default: '8080' },
-  SERVE_VIA: {
-    schema: z.enum(['node', 'functions-framework'], { error: 'must be node or functions-framework' }),
-    default: 'node',
-  },
   POSTGRES_PORT: { schema: integer(1, 65535), default: '5432' },
   POSTGRES_SSL_MODE: {
     schema: z.enum(sslModes, { error: `must be one of ${sslModes.join(', ')}` }),
@@ -136,10 +128,10 @@ function readApiKeys(env: NodeJS.ProcessEnv): string[] {
   return keys;
 }
 
+/** Reads every setting from the environment; the entrypoints call it once, tests pass their own. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: read(env, 'PORT'),
-    serveVia: read(env, 'SERVE_VIA'),
     database: readDatabase(env),
     poolMax: read(env, 'DB_POOL_MAX'),
     connectTimeoutMs: read(env, 'DB_CONNECT_TIMEOUT_MS'),
@@ -152,12 +144,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: read(env, 'LOG_LEVEL'),
     googleCloudProject: env.GOOGLE_CLOUD_PROJECT || undefined,
   };
-}
-
-let loaded: Config | undefined;
-
-/** The process-wide configuration, read on first use. */
-export function config(): Config {
-  loaded ??= loadConfig();
-  return loaded;
 }

@@ -1,4 +1,11 @@
-// Every error the API can return, defined once; the README's error table is generated from this catalogue.
+// Every error the API can return, defined once with its one wording (fastify's createError style); the README's
+// error table is generated from this catalogue, and every AppError is made by one of the constructors below.
+import { MAX_BODY_BYTES, RETRY_AFTER_SECONDS } from './http/limits';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
 
 export interface ErrorDefinition {
   status: number;
@@ -6,6 +13,8 @@ export interface ErrorDefinition {
   /** When the API returns it, in words; used for the README's table. */
   when: string;
 }
+
+const KIB = MAX_BODY_BYTES / 1024;
 
 export const errorCatalogue = {
   MALFORMED_JSON: {
@@ -28,16 +37,8 @@ export const errorCatalogue = {
     title: 'API key invalid',
     when: '`API_KEY` is set and `X-API-Key` matches none of its keys.',
   },
-  ROUTE_NOT_FOUND: {
-    status: 404,
-    title: 'Route not found',
-    when: 'No route has this path.',
-  },
-  USER_NOT_FOUND: {
-    status: 404,
-    title: 'User not found',
-    when: 'No user has this id or username.',
-  },
+  ROUTE_NOT_FOUND: { status: 404, title: 'Route not found', when: 'No route has this path.' },
+  USER_NOT_FOUND: { status: 404, title: 'User not found', when: 'No user has this id or username.' },
   METHOD_NOT_ALLOWED: {
     status: 405,
     title: 'Method not allowed',
@@ -51,7 +52,7 @@ export const errorCatalogue = {
   PAYLOAD_TOO_LARGE: {
     status: 413,
     title: 'Payload too large',
-    when: 'The body is over 64 KiB; it is rejected without being buffered.',
+    when: `The body is over ${KIB} KiB; it is rejected without being buffered.`,
   },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
@@ -72,35 +73,58 @@ export const errorCatalogue = {
 
 export type ErrorCode = keyof typeof errorCatalogue;
 
-export interface FieldError {
-  field: string;
-  message: string;
+interface ErrorExtras {
+  fieldErrors?: FieldError[];
+  headers?: Record<string, string>;
+  cause?: unknown;
 }
 
-/** The one error type of the service: a catalogue code, a human detail, and what else the response needs. */
+/** The one error type of the service: a catalogue code, its detail, and what else the response needs. */
 export class AppError extends Error {
   readonly status: number;
 
-  constructor(
+  private constructor(
     readonly code: ErrorCode,
     readonly detail: string,
-    readonly extras: {
-      fieldErrors?: FieldError[];
-      headers?: Record<string, string>;
-      cause?: unknown;
-    } = {},
+    readonly extras: ErrorExtras = {},
   ) {
     super(detail, { cause: extras.cause });
     this.name = 'AppError';
     this.status = errorCatalogue[code].status;
   }
+
+  /** @internal Only the constructors below call this, so a code's wording lives in one place. */
+  static make(code: ErrorCode, detail: string, extras?: ErrorExtras): AppError {
+    return new AppError(code, detail, extras);
+  }
 }
 
-/** Seconds a client should wait before retrying after the database was unavailable. */
-export const RETRY_AFTER_SECONDS = 2;
-
-export const databaseUnavailable = (cause: unknown) =>
-  new AppError('DATABASE_UNAVAILABLE', 'The database is unavailable; retry later.', {
-    headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
-    cause,
-  });
+/** One constructor per code; the detail text is written here and nowhere else. */
+export const errors = {
+  malformedJson: () => AppError.make('MALFORMED_JSON', 'The body must be valid UTF-8 JSON.'),
+  validationFailed: (fieldErrors: FieldError[]) =>
+    AppError.make('VALIDATION_FAILED', 'The request has invalid fields; see errors.', { fieldErrors }),
+  apiKeyMissing: () => AppError.make('API_KEY_MISSING', 'Send a valid API key in the X-API-Key header.'),
+  apiKeyInvalid: () => AppError.make('API_KEY_INVALID', 'The X-API-Key header does not hold a valid key.'),
+  routeNotFound: (path: string) => AppError.make('ROUTE_NOT_FOUND', `No route matches ${path}.`),
+  userNotFound: (by: 'id' | 'username', value: string) =>
+    AppError.make('USER_NOT_FOUND', `No user has ${by} ${JSON.stringify(value)}.`),
+  methodNotAllowed: (path: string, method: string, allow: readonly string[]) =>
+    AppError.make('METHOD_NOT_ALLOWED', `${path} does not accept ${method}.`, {
+      headers: { Allow: allow.join(', ') },
+    }),
+  userConflict: (field: string, cause: unknown) =>
+    AppError.make('USER_CONFLICT', `Another user already has this ${field}.`, {
+      fieldErrors: [{ field, message: 'is already taken' }],
+      cause,
+    }),
+  payloadTooLarge: () => AppError.make('PAYLOAD_TOO_LARGE', `The body must be at most ${MAX_BODY_BYTES} bytes.`),
+  unsupportedMediaType: () =>
+    AppError.make('UNSUPPORTED_MEDIA_TYPE', 'Send the body uncompressed, as Content-Type: application/json (UTF-8).'),
+  internal: (cause?: unknown) => AppError.make('INTERNAL', 'An unexpected error occurred.', { cause }),
+  databaseUnavailable: (cause: unknown) =>
+    AppError.make('DATABASE_UNAVAILABLE', 'The database is unavailable; retry later.', {
+      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+      cause,
+    }),
+} satisfies Record<string, (...args: never[]) => AppError>;

@@ -1,13 +1,26 @@
-// The process's one logger: Cloud Logging structured JSON lines on stdout (or readable lines with LOG_FORMAT=pretty).
+// Builds a logger: Cloud Logging structured JSON lines on a stream (stdout in production), or readable lines with
+// LOG_FORMAT=pretty. The entrypoint makes one and closes it; a test makes its own over a stream it reads.
+import type { Writable } from 'node:stream';
 import winston from 'winston';
-import { config, type Config } from './config';
+import type { Config } from './config';
 
-export type Logger = winston.Logger;
+type Level = Config['logLevel'];
+
+export interface Logger {
+  error(message: string, fields?: object): void;
+  warn(message: string, fields?: object): void;
+  info(message: string, fields?: object): void;
+  debug(message: string, fields?: object): void;
+  /** The one line per request; cheaper than the others, see createLogger. */
+  request(level: 'info' | 'warn' | 'error', message: string, fields: object): void;
+  /** Flushes and closes the transports; the last call at shutdown. */
+  close(): Promise<void>;
+}
 
 // winston writes the finished line kept under this registered symbol (see triple-beam).
 const MESSAGE = Symbol.for('message');
-
 const SEVERITY: Record<string, string> = { error: 'ERROR', warn: 'WARNING', info: 'INFO', debug: 'DEBUG' };
+const RANK: Record<Level, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
 /**
  * One line in the structured format that Cloud Logging's agent on GKE and Cloud Run parses from stdout:
@@ -18,7 +31,7 @@ function structuredLine(level: string, message: unknown, fields: object): string
   return JSON.stringify({ severity: SEVERITY[level] ?? 'DEFAULT', message, time: new Date().toISOString(), ...fields });
 }
 
-export const cloudLoggingFormat = winston.format((info) => {
+const cloudLoggingFormat = winston.format((info) => {
   const { level, message, ...fields } = info;
   (info as Record<symbol, unknown>)[MESSAGE] = structuredLine(level, message, fields);
   return info;
@@ -33,44 +46,35 @@ const prettyFormat = winston.format.combine(
   }),
 );
 
-function createLogger(settings: Config): Logger {
-  return winston.createLogger({
+export function createLogger(
+  settings: Pick<Config, 'logLevel' | 'logFormat'>,
+  stream: Writable = process.stdout,
+): Logger {
+  const pretty = settings.logFormat === 'pretty';
+  const winstonLogger = winston.createLogger({
     level: settings.logLevel,
-    format: settings.logFormat === 'pretty' ? prettyFormat : cloudLoggingFormat(),
-    transports: [new winston.transports.Console()],
+    format: pretty ? prettyFormat : cloudLoggingFormat(),
+    transports: [new winston.transports.Stream({ stream })],
   });
-}
-
-let instance: Logger | undefined;
-
-export function logger(): Logger {
-  instance ??= createLogger(config());
-  return instance;
-}
-
-/**
- * Writes the one line per request. It is on every request's path, and winston's stream pipeline measured about
- * 20 µs a line (npm run bench -- --diagnose), so in JSON mode the line is formatted exactly as winston's lines are
- * and written to stdout directly; pretty mode goes through winston.
- */
-export function logRequest(level: 'info' | 'warn' | 'error', message: string, fields: object): void {
-  const log = logger();
-  if (!log.isLevelEnabled(level)) return;
-  if (config().logFormat === 'pretty') {
-    log.log(level, message, fields);
-    return;
-  }
-  process.stdout.write(`${structuredLine(level, message, fields)}\n`);
-}
-
-/** Flushes and closes the logger's transports; the last call at shutdown. */
-export async function closeLogger(): Promise<void> {
-  if (!instance) return;
-  const current = instance;
-  instance = undefined;
-  await new Promise<void>((resolve) => {
-    current.on('finish', () => resolve());
-    current.end();
-    setTimeout(resolve, 500).unref();
-  });
+  const enabled = (level: Level) => RANK[level] <= RANK[settings.logLevel];
+  const at = (level: Level) => (message: string, fields?: object) => winstonLogger.log(level, message, fields);
+  return {
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
+    // On every request's path, winston's stream pipeline measured about 20 µs a line (see bench/README.md), so in
+    // JSON mode the line is formatted exactly as winston's lines are and written to the stream directly.
+    request(level, message, fields) {
+      if (!enabled(level)) return;
+      if (pretty) winstonLogger.log(level, message, fields);
+      else stream.write(`${structuredLine(level, message, fields)}\n`);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        winstonLogger.on('finish', () => resolve());
+        winstonLogger.end();
+        setTimeout(resolve, 500).unref();
+      }),
+  };
 }

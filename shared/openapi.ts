@@ -1,150 +1,187 @@
-// The OpenAPI 3.1 document, built from the same zod schemas the handlers validate with and the error catalogue.
+// The OpenAPI 3.1 document, built from a route table: its paths, methods and operationIds are the router's own, the
+// bodies and path parameters come from the zod schemas the handlers validate with, and the problem responses from
+// the error catalogue (those a handler raises, plus those the pipeline gives every route).
 import { z } from 'zod';
-import { errorCatalogue } from './errors';
-import { createUserInput, patchUserInput } from './users/schemas';
+import { errorCatalogue, type ErrorCode } from './errors';
+import type { Route, SuccessDoc } from './http/types';
+import { RETRY_AFTER_SECONDS } from './http/limits';
+import { PROBLEM_CONTENT_TYPE } from './http/problem';
+import { createUserInput, patchUserInput, userId, username } from './users/schemas';
 
-const inputSchema = (schema: z.ZodType) => {
+const jsonSchemaOf = (schema: z.ZodType) => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
   return rest;
 };
 
-const user = {
-  type: 'object',
-  required: ['id', 'username', 'email', 'full_name', 'created_at', 'updated_at'],
-  properties: {
-    id: { type: 'string', format: 'uuid' },
-    username: { type: 'string' },
-    email: { type: 'string', format: 'email' },
-    full_name: { type: 'string' },
-    created_at: { type: 'string', format: 'date-time' },
-    updated_at: { type: 'string', format: 'date-time' },
-  },
-};
+// The path parameters the templates use, by name.
+const pathParameterSchemas: Record<string, z.ZodType> = { id: userId, username };
 
-const problem = {
-  type: 'object',
-  required: ['type', 'title', 'status', 'detail', 'code', 'request_id'],
-  properties: {
-    type: { type: 'string', format: 'uri' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string' },
-    code: { type: 'string', enum: Object.keys(errorCatalogue) },
-    request_id: { type: 'string' },
-    errors: {
-      type: 'array',
-      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+const timestamp = { type: 'string', format: 'date-time', description: 'RFC 3339, UTC, microseconds' };
+const schemas = {
+  User: {
+    type: 'object',
+    required: ['id', 'username', 'email', 'full_name', 'created_at', 'updated_at'],
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      username: { type: 'string' },
+      email: { type: 'string', format: 'email' },
+      full_name: { type: 'string' },
+      created_at: timestamp,
+      updated_at: timestamp,
+    },
+  },
+  UserPage: {
+    type: 'object',
+    required: ['data', 'next_cursor'],
+    properties: {
+      data: { type: 'array', items: { $ref: '#/components/schemas/User' } },
+      next_cursor: { type: ['string', 'null'], description: 'Pass as `cursor` for the next page; null on the last' },
+    },
+  },
+  CreateUser: jsonSchemaOf(createUserInput),
+  PatchUser: jsonSchemaOf(patchUserInput),
+  Problem: {
+    type: 'object',
+    description: 'RFC 9457 problem details',
+    required: ['type', 'title', 'status', 'detail', 'code', 'request_id'],
+    properties: {
+      type: { type: 'string', format: 'uri' },
+      title: { type: 'string' },
+      status: { type: 'integer' },
+      detail: { type: 'string' },
+      code: { type: 'string', enum: Object.keys(errorCatalogue) },
+      request_id: { type: 'string' },
+      errors: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['field', 'message'],
+          properties: { field: { type: 'string' }, message: { type: 'string' } },
+        },
+      },
+    },
+  },
+  Health: {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { type: 'string', const: 'ok' } },
+  },
+  Readiness: {
+    type: 'object',
+    required: ['status', 'checks'],
+    properties: {
+      status: { type: 'string', enum: ['ready', 'not_ready'] },
+      checks: {
+        type: 'object',
+        description: 'Each check and its outcome, e.g. {"database": "ok"}, {"shutdown": "draining"}',
+        additionalProperties: { type: 'string' },
+      },
     },
   },
 };
 
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
-const userResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/User' } } },
-});
-const jsonBody = (ref: string) => ({
-  required: true,
-  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
-});
-const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((status) => {
-      const titles = Object.values(errorCatalogue)
-        .filter((e) => e.status === status)
-        .map((e) => e.title);
-      return [String(status), problemResponse(titles.join(' / '))];
-    }),
-  );
-const common = errors(401, 403, 503);
+// Headers a problem response carries, by code.
+const problemHeaders: Partial<Record<ErrorCode, Record<string, object>>> = {
+  METHOD_NOT_ALLOWED: { Allow: { description: 'The methods this path accepts', schema: { type: 'string' } } },
+  DATABASE_UNAVAILABLE: {
+    'Retry-After': {
+      description: 'Seconds to wait before retrying',
+      schema: { type: 'integer', example: RETRY_AFTER_SECONDS },
+    },
+  },
+};
 
-export function openApiDocument() {
+const schemaRef = (schema: string | object) =>
+  typeof schema === 'string' ? { $ref: `#/components/schemas/${schema}` } : schema;
+
+function successResponse(response: SuccessDoc) {
+  const headers = Object.entries(response.headers ?? {}).map(([name, description]) => [
+    name,
+    { description, schema: name === 'Retry-After' ? { type: 'integer' } : { type: 'string' } },
+  ]);
+  return {
+    description: response.description,
+    ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}),
+    ...(response.schema === undefined
+      ? {}
+      : { content: { [response.contentType ?? 'application/json']: { schema: schemaRef(response.schema) } } }),
+  };
+}
+
+/** One response per status, naming every code that status stands for. */
+function problemResponses(codes: readonly ErrorCode[]) {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes)
+    byStatus.set(errorCatalogue[code].status, [...(byStatus.get(errorCatalogue[code].status) ?? []), code]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, group]) => [
+      String(status),
+      {
+        description: group.map((code) => `${errorCatalogue[code].title} (\`${code}\`)`).join('; '),
+        headers: Object.assign({}, ...group.map((code) => problemHeaders[code] ?? {})) as Record<string, object>,
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
+      },
+    ]),
+  );
+}
+
+function operation(name: string, route: Route, authRequired: boolean) {
+  const secured = authRequired && !route.public;
+  // What the pipeline itself answers: the API key when it is on, and 405 on a path's other methods.
+  const codes: ErrorCode[] = [
+    ...(route.errors ?? []),
+    ...(secured ? (['API_KEY_MISSING', 'API_KEY_INVALID'] as const) : []),
+    'METHOD_NOT_ALLOWED',
+  ];
+  const parameters = [
+    ...[...route.path.matchAll(/:(\w+)/g)].map(([, param]) => ({
+      name: param as string,
+      in: 'path',
+      required: true,
+      schema: jsonSchemaOf(pathParameterSchemas[param as string] ?? z.string()),
+    })),
+    ...(route.query ?? []).map((parameter) => ({ in: 'query', required: false, ...parameter })),
+  ];
+  return {
+    operationId: name,
+    summary: route.summary,
+    tags: [route.path.startsWith('/api/') ? 'users' : 'operations'],
+    security: secured ? [{ apiKey: [] }] : [],
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(route.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: schemaRef(route.body) } } } }
+      : {}),
+    responses: {
+      ...Object.fromEntries(route.responses.map((response) => [String(response.status), successResponse(response)])),
+      ...problemResponses(codes),
+    },
+  };
+}
+
+/** The document for these routes; with authRequired, every non-public operation needs X-API-Key. */
+export function openApiDocument(routes: Record<string, Route>, options: { authRequired: boolean }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [name, route] of Object.entries(routes)) {
+    const path = route.path.replace(/:(\w+)/g, '{$1}');
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(name, route, options.authRequired) };
+  }
   return {
     openapi: '3.1.0',
-    info: { title: 'usersvc', version: '1.0.0', description: 'Users API. Errors are RFC 9457 problem details.' },
+    info: {
+      title: 'usersvc',
+      version: '1.0.0',
+      description: 'Users API. Errors are RFC 9457 problem details (`application/problem+json`).',
+      license: { name: 'UNLICENSED', identifier: 'LicenseRef-UNLICENSED' },
+    },
+    servers: [{ url: '/' }],
+    tags: [
+      { name: 'users', description: 'The users API' },
+      { name: 'operations', description: 'Probes, metrics and this document' },
+    ],
     components: {
-      schemas: {
-        User: user,
-        Problem: problem,
-        CreateUser: inputSchema(createUserInput),
-        PatchUser: inputSchema(patchUserInput),
-      },
+      schemas,
       securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } },
     },
-    security: [{ apiKey: [] }],
-    paths: {
-      '/api/v1/users': {
-        get: {
-          summary: 'List users, one keyset page at a time',
-          parameters: [
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
-            {
-              name: 'cursor',
-              in: 'query',
-              schema: { type: 'string' },
-              description: 'next_cursor of the previous page',
-            },
-          ],
-          responses: {
-            '200': {
-              description: 'A page of users',
-              content: {
-                'application/json': {
-                  schema: {
-                    type: 'object',
-                    properties: {
-                      data: { type: 'array', items: { $ref: '#/components/schemas/User' } },
-                      next_cursor: { type: ['string', 'null'] },
-                    },
-                  },
-                },
-              },
-            },
-            ...errors(400),
-            ...common,
-          },
-        },
-        post: {
-          summary: 'Create a user',
-          requestBody: jsonBody('CreateUser'),
-          responses: { '201': userResponse('Created; Location names it'), ...errors(400, 409, 413, 415), ...common },
-        },
-      },
-      '/api/v1/users/id/{id}': {
-        parameters: [idParameter],
-        get: {
-          summary: 'Get a user by id',
-          responses: { '200': userResponse('The user'), ...errors(400, 404), ...common },
-        },
-        patch: {
-          summary: 'Change some of a user’s fields',
-          requestBody: jsonBody('PatchUser'),
-          responses: { '200': userResponse('The updated user'), ...errors(400, 404, 409, 413, 415), ...common },
-        },
-        delete: {
-          summary: 'Delete a user (idempotent)',
-          responses: { '204': { description: 'Deleted, or was already gone' }, ...errors(400), ...common },
-        },
-      },
-      '/api/v1/users/username/{username}': {
-        parameters: [{ name: 'username', in: 'path', required: true, schema: { type: 'string' } }],
-        get: {
-          summary: 'Get a user by username (case-insensitive)',
-          responses: { '200': userResponse('The user'), ...errors(400, 404), ...common },
-        },
-      },
-      '/health': { get: { security: [], summary: 'Liveness', responses: { '200': { description: 'Serving' } } } },
-      '/ready': {
-        get: {
-          security: [],
-          summary: 'Readiness: the database answers and the process is not draining',
-          responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready; body names the check' } },
-        },
-      },
-    },
+    paths,
   };
 }

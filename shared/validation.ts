@@ -1,6 +1,6 @@
 // Runs a zod schema and turns its issues into the API's 400 with one {field, message} per problem.
 import type { z } from 'zod';
-import { AppError, type FieldError } from './errors';
+import { errors, type FieldError } from './errors';
 
 const fieldName = (where: string, path: readonly PropertyKey[]) =>
   [where, ...path.map(String)].filter((part) => part !== '').join('.') || 'body';
@@ -24,7 +24,5 @@ function fieldErrorsOf(issues: readonly z.core.$ZodIssue[], where: string): Fiel
 export function parseWith<Schema extends z.ZodType>(schema: Schema, input: unknown, where = ''): z.output<Schema> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new AppError('VALIDATION_FAILED', 'The request has invalid fields; see errors.', {
-    fieldErrors: fieldErrorsOf(result.error.issues, where),
-  });
+  throw errors.validationFailed(fieldErrorsOf(result.error.issues, where));
 }

@@ -1,13 +1,12 @@
 // POST /api/v1/users
-import { database } from '../../shared/db';
 import { jsonBody } from '../../shared/http/json-body';
 import { insertUser } from '../../shared/users/repository';
 import { createUserInput } from '../../shared/users/schemas';
 import { parseWith } from '../../shared/validation';
 import type { Handler } from '../../shared/http/types';
 
-export const createUser: Handler = async (request) => {
+export const createUser: Handler = async (request, { db }) => {
   const input = parseWith(createUserInput, jsonBody(request));
-  const user = await insertUser(await database(), input);
+  const user = await insertUser(db, input);
   return { status: 201, body: user, headers: { Location: `/api/v1/users/id/${user.id}` } };
 };

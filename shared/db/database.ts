@@ -25,9 +25,6 @@ export interface PoolStats {
 }
 
 export interface Database extends Queryable {
-  readonly kind: 'postgres' | 'embedded';
-  /** Runs fn in one transaction on one connection: COMMIT if it resolves, ROLLBACK if it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query within timeoutMs; rejects otherwise. */
   ping(timeoutMs: number): Promise<void>;
   stats(): PoolStats;

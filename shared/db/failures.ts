@@ -1,5 +1,5 @@
 // Classifies driver errors (pg and PGlite raise the same SQLSTATE codes) into what the API answers.
-import { databaseUnavailable } from '../errors';
+import { errors } from '../errors';
 
 interface DriverError {
   code?: unknown;
@@ -58,5 +58,5 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 /** Rethrows an outage as the API's 503 error; any other error passes through unchanged. */
 export function translateDriverError(error: unknown): unknown {
-  return isDatabaseUnavailable(error) ? databaseUnavailable(error) : error;
+  return isDatabaseUnavailable(error) ? errors.databaseUnavailable(error) : error;
 }

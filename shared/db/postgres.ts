@@ -2,7 +2,7 @@
 import { Pool, type PoolConfig } from 'pg';
 import type { ConnectionOptions } from 'node:tls';
 import type { Config, DatabaseConfig } from '../config';
-import type { Database, Queryable, QueryResult, Statement } from './database';
+import type { Database, QueryResult, Statement } from './database';
 import { translateDriverError } from './failures';
 import { withTimeout } from './timeout';
 
@@ -50,14 +50,10 @@ export function createPostgresDatabase(
   // Without this listener an idle client's error (database restart, network cut) crashes the process.
   pool.on('error', onIdleClientError);
 
-  async function run<Row>(
-    target: Pick<Pool, 'query'>,
-    statement: Statement | string,
-    values?: readonly unknown[],
-  ): Promise<QueryResult<Row>> {
+  async function run<Row>(statement: Statement | string, values?: readonly unknown[]): Promise<QueryResult<Row>> {
     const query = typeof statement === 'string' ? { text: statement } : statement;
     try {
-      const result = await target.query({ ...query, values: values as unknown[] | undefined });
+      const result = await pool.query({ ...query, values: values as unknown[] | undefined });
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
     } catch (error) {
       throw translateDriverError(error);
@@ -65,32 +61,10 @@ export function createPostgresDatabase(
   }
 
   return {
-    kind: 'postgres',
-    query: (statement, values) => run(pool, statement, values),
-
-    async transaction(fn) {
-      const client = await pool.connect().catch((error: unknown) => {
-        throw translateDriverError(error);
-      });
-      const tx: Queryable = { query: (statement, values) => run(client, statement, values) };
-      let broken: Error | undefined;
-      try {
-        await tx.query('BEGIN');
-        const result = await fn(tx);
-        await tx.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => {
-          broken = rollbackError; // the connection is unusable: destroy it rather than return it
-        });
-        throw error;
-      } finally {
-        client.release(broken);
-      }
-    },
+    query: run,
 
     async ping(timeoutMs) {
-      await withTimeout(run(pool, 'SELECT 1'), timeoutMs, 'database ping');
+      await withTimeout(run('SELECT 1'), timeoutMs, 'database ping');
     },
 
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),

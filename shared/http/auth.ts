@@ -1,6 +1,6 @@
 // X-API-Key check: missing is 401, wrong is 403, compared in constant time against every accepted key.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { AppError } from '../errors';
+import { errors } from '../errors';
 
 // Hashing first gives equal-length inputs, so timingSafeEqual leaks neither content nor length.
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -10,12 +10,12 @@ export function createApiKeyCheck(acceptedKeys: readonly string[]) {
   return function checkApiKey(header: string | string[] | undefined): void {
     if (accepted.length === 0) return;
     if (header === undefined || header === '') {
-      throw new AppError('API_KEY_MISSING', 'Send the API key in the X-API-Key header.');
+      throw errors.apiKeyMissing();
     }
     const offered = digest(Array.isArray(header) ? header.join(',') : header);
     // Compare against every key (no early exit) so timing does not reveal which one matched.
     let matched = false;
     for (const key of accepted) matched = timingSafeEqual(key, offered) || matched;
-    if (!matched) throw new AppError('API_KEY_INVALID', 'The X-API-Key header does not hold a valid key.');
+    if (!matched) throw errors.apiKeyInvalid();
   };
 }

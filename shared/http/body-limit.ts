@@ -1,4 +1,4 @@
-// Reads a request body up to a byte limit before Functions Framework sees the request, so that an
+// Reads a request body up to a byte limit before any handler (or Functions Framework's parsers) sees it, so that an
 // oversized body is refused without being buffered (the framework's own parsers accept up to 1 GB).
 import type { IncomingMessage } from 'node:http';
 

@@ -1,8 +1,8 @@
 // Turns a request's body into a JSON value, or the exact 4xx that says why it cannot be one.
-import { AppError } from '../errors';
+import { errors } from '../errors';
+import { MAX_BODY_BYTES } from './limits';
 import type { ApiRequest } from './types';
 
-export const MAX_BODY_BYTES = 64 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function isJsonMediaType(contentType: string | undefined): boolean {
@@ -13,23 +13,15 @@ function isJsonMediaType(contentType: string | undefined): boolean {
 }
 
 export function jsonBody(request: ApiRequest): unknown {
-  if (request.bodyTooLarge || (request.rawBody?.length ?? 0) > MAX_BODY_BYTES) {
-    throw new AppError('PAYLOAD_TOO_LARGE', `The body must be at most ${MAX_BODY_BYTES} bytes.`);
-  }
+  if (request.bodyTooLarge || (request.rawBody?.length ?? 0) > MAX_BODY_BYTES) throw errors.payloadTooLarge();
   const encoding = request.headers['content-encoding'];
-  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body uncompressed (no Content-Encoding).');
-  }
-  if (!isJsonMediaType(request.headers['content-type'])) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as Content-Type: application/json (UTF-8).');
-  }
-  if (!request.rawBody || request.rawBody.length === 0) {
-    throw new AppError('MALFORMED_JSON', 'A JSON body is required.');
-  }
+  const compressed = encoding !== undefined && encoding.trim().toLowerCase() !== 'identity';
+  if (compressed || !isJsonMediaType(request.headers['content-type'])) throw errors.unsupportedMediaType();
+  if (!request.rawBody || request.rawBody.length === 0) throw errors.malformedJson();
   try {
     return JSON.parse(utf8.decode(request.rawBody));
   } catch {
     // Invalid UTF-8, invalid JSON, or nesting too deep for the parser: all the client's to fix.
-    throw new AppError('MALFORMED_JSON', 'The body is not valid UTF-8 JSON.');
+    throw errors.malformedJson();
   }
 }

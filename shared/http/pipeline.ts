@@ -1,17 +1,14 @@
 // Turns a set of routes into one Functions Framework HTTP function: request id, auth, routing, the
 // handler, errors as problem details, and one log line per request. Every target is built by it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { config } from '../config';
-import { AppError } from '../errors';
-import { logRequest } from '../logging';
-import { requestFinished, requestStarted } from '../metrics';
+import { AppError, errors } from '../errors';
 import { createApiKeyCheck } from './auth';
 import type { BodyFields } from './body-limit';
 import { problemResponse } from './problem';
 import { requestIdFrom } from './request-id';
 import { createRouter } from './routing';
 import { traceFields } from './trace';
-import type { ApiRequest, ApiResponse, Route } from './types';
+import type { ApiRequest, ApiResponse, AppContext, Route } from './types';
 
 /**
  * Our functions take plain node:http objects, so the same function runs under the framework's Express app
@@ -27,7 +24,8 @@ function clientIp(req: IncomingMessage): string | undefined {
   return first || req.socket.remoteAddress;
 }
 
-function send(res: ServerResponse, reply: ApiResponse, closeConnection: boolean): number {
+/** Writes a reply; returns the body's size in bytes. */
+export function send(res: ServerResponse, reply: ApiResponse, closeConnection: boolean): number {
   const headers: Record<string, string | number> = { ...reply.headers };
   if (closeConnection) headers.Connection = 'close';
   if (reply.body === undefined) {
@@ -48,19 +46,18 @@ function severityOf(status: number): 'info' | 'warn' | 'error' {
   return status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
 }
 
-export function servePipeline(routes: readonly Route[]): HttpFunction {
+export function servePipeline(routes: readonly Route[], app: AppContext): HttpFunction {
   const match = createRouter(routes);
-  // Settings are read on the first request, so that loading this module never fails on configuration.
-  let settings: { checkApiKey: (header: string | string[] | undefined) => void; project?: string } | undefined;
+  const checkApiKey = createApiKeyCheck(app.config.apiKeys);
+  const project = app.config.googleCloudProject;
+  const { metrics, logger } = app;
 
   return async function pipeline(req, res) {
-    settings ??= { checkApiKey: createApiKeyCheck(config().apiKeys), project: config().googleCloudProject };
-    const { checkApiKey, project } = settings;
     const started = process.hrtime.bigint();
-    requestStarted();
+    metrics.requestStarted();
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('X-Request-ID', requestId);
-    // rawUrl: the path as sent, when the server had to escape it for Express (see shared/http/server.ts).
+    // rawUrl: the path as sent, when it had to be escaped for Express (see shared/http/framework.ts).
     const url = req.rawUrl ?? req.originalUrl ?? req.url ?? '/';
     const method = req.method ?? 'GET';
     const queryStart = url.indexOf('?');
@@ -76,12 +73,8 @@ export function servePipeline(routes: readonly Route[]): HttpFunction {
       } else {
         checkApiKey(req.headers['x-api-key']);
       }
-      if (found.kind === 'not-found') throw new AppError('ROUTE_NOT_FOUND', `No route matches ${path}.`);
-      if (found.kind === 'wrong-method') {
-        throw new AppError('METHOD_NOT_ALLOWED', `${path} does not accept ${method}.`, {
-          headers: { Allow: found.allow.join(', ') },
-        });
-      }
+      if (found.kind === 'not-found') throw errors.routeNotFound(path);
+      if (found.kind === 'wrong-method') throw errors.methodNotAllowed(path, method, found.allow);
       template = found.route.path;
       const request: ApiRequest = {
         method,
@@ -93,7 +86,7 @@ export function servePipeline(routes: readonly Route[]): HttpFunction {
         bodyTooLarge: req.bodyTooLarge === true,
         requestId,
       };
-      reply = await found.route.handler(request);
+      reply = await found.route.handler(request, app);
     } catch (error) {
       failure = error;
       reply = problemResponse(error, requestId);
@@ -102,8 +95,8 @@ export function servePipeline(routes: readonly Route[]): HttpFunction {
     // An unread oversized body is still on the socket: close it rather than read it.
     const size = send(res, reply, req.bodyTooLarge === true);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    requestFinished(method, template, reply.status, seconds);
-    logRequest(severityOf(reply.status), `${method} ${path} ${reply.status}`, {
+    metrics.requestFinished(method, template, reply.status, seconds);
+    logger.request(severityOf(reply.status), `${method} ${path} ${reply.status}`, {
       httpRequest: {
         requestMethod: method,
         requestUrl: url,

@@ -1,5 +1,5 @@
 // The one place where an error becomes a response: RFC 9457 problem details, never a stack trace or SQL.
-import { AppError, errorCatalogue, type ErrorCode } from '../errors';
+import { AppError, errorCatalogue, errors, type ErrorCode } from '../errors';
 import type { ApiResponse } from './types';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -10,7 +10,7 @@ export const problemType = (code: ErrorCode) => `${TYPE_BASE}${code.toLowerCase(
 
 /** Maps any thrown value to a problem response; anything but an AppError is an internal error. */
 export function problemResponse(error: unknown, requestId: string): ApiResponse {
-  const appError = error instanceof AppError ? error : new AppError('INTERNAL', 'An unexpected error occurred.');
+  const appError = error instanceof AppError ? error : errors.internal(error);
   const definition = errorCatalogue[appError.code];
   const body: Record<string, unknown> = {
     type: problemType(appError.code),

@@ -1,5 +1,5 @@
 // Matches a method and path against route templates: a route, 405 with the methods the path has, or 404.
-import { AppError } from '../errors';
+import { errors } from '../errors';
 import type { Route } from './types';
 
 export type RouteMatch =
@@ -27,9 +27,7 @@ function decodeSegment(segment: string, name: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new AppError('VALIDATION_FAILED', 'The path holds an invalid percent-encoding.', {
-      fieldErrors: [{ field: `path.${name}`, message: 'is not valid percent-encoding' }],
-    });
+    throw errors.validationFailed([{ field: `path.${name}`, message: 'is not valid percent-encoding' }]);
   }
 }
 

@@ -1,5 +1,12 @@
-// The request and response shapes the handlers work with: plain data, no framework objects.
+// The request and response shapes the handlers work with (plain data, no framework objects), and what an app
+// hands every handler.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Config } from '../config';
+import type { Database } from '../db/database';
+import type { ErrorCode } from '../errors';
+import type { Drain } from '../lifecycle';
+import type { Logger } from '../logging';
+import type { Metrics } from '../metrics';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -25,13 +32,44 @@ export interface ApiResponse {
   contentType?: string;
 }
 
-export type Handler = (request: ApiRequest) => Promise<ApiResponse>;
+/** What an app was built with (see functions/app.ts); every handler gets it with the request. */
+export interface AppContext {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  drain: Drain;
+  metrics: Metrics;
+  /** The OpenAPI document of this app's routes, built once when the app is. */
+  openApiDocument: object;
+}
+
+export type Handler = (request: ApiRequest, app: AppContext) => Promise<ApiResponse>;
+
+/** A response a route can give besides its errors, for the OpenAPI document. */
+export interface SuccessDoc {
+  status: number;
+  description: string;
+  /** A schema under components.schemas, or an inline JSON Schema; none for an empty body. */
+  schema?: string | object;
+  contentType?: string;
+  /** Response headers: name and description. */
+  headers?: Record<string, string>;
+}
 
 export interface Route {
   method: Method;
   /** Template with :name segments, e.g. /api/v1/users/id/:id; also the metrics label. */
   path: string;
   handler: Handler;
-  /** Probes stay open when API_KEY is set. */
+  /** Probes and the document stay open when API_KEY is set. */
   public?: boolean;
+  /** The OpenAPI operation: what it does, its input, and what it answers. */
+  summary: string;
+  /** Query parameters (name, JSON Schema, description). */
+  query?: readonly { name: string; schema: object; description?: string }[];
+  /** The request body's schema under components.schemas. */
+  body?: string;
+  responses: readonly SuccessDoc[];
+  /** Errors the handler itself raises; the pipeline's own (auth, 405, 503 ...) are added for every route. */
+  errors?: readonly ErrorCode[];
 }

@@ -1,5 +1,5 @@
 // The listing's opaque cursor: the (created_at, id) of the last row of a page, base64url-encoded.
-import { AppError } from '../errors';
+import { errors } from '../errors';
 
 export interface CursorPosition {
   createdAt: string;
@@ -21,10 +21,7 @@ export function encodeCursor(position: CursorPosition): string {
   return Buffer.from(JSON.stringify([position.createdAt, position.id])).toString('base64url');
 }
 
-const invalidCursor = () =>
-  new AppError('VALIDATION_FAILED', 'The cursor is not one this API issued.', {
-    fieldErrors: [{ field: 'query.cursor', message: 'is not a valid cursor' }],
-  });
+const invalidCursor = () => errors.validationFailed([{ field: 'query.cursor', message: 'is not a valid cursor' }]);
 
 export function decodeCursor(cursor: string): CursorPosition {
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalidCursor();

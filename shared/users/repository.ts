@@ -1,6 +1,6 @@
 // The only code that knows the users table's SQL. Every statement is parameterized and named (prepared once per connection).
 import { v7 as uuidv7 } from 'uuid';
-import { AppError } from '../errors';
+import { errors } from '../errors';
 import type { Queryable, Statement } from '../db/database';
 import { uniqueViolation } from '../db/failures';
 import type { CreateUserInput, PatchUserInput } from './schemas';
@@ -65,10 +65,7 @@ async function rethrowConflict<T>(write: Promise<T>): Promise<T> {
     const constraint = uniqueViolation(error);
     if (constraint === undefined) throw error;
     const field = fieldOfConstraint[constraint] ?? 'id';
-    throw new AppError('USER_CONFLICT', `Another user already has this ${field}.`, {
-      fieldErrors: [{ field, message: 'is already taken' }],
-      cause: error,
-    });
+    throw errors.userConflict(field, error);
   }
 }
 

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { parse } from 'yaml';
-import { createTestDatabase, type Backend, type TestDatabase } from '../support/database';
+import { createServiceDatabase, type Backend, type ServiceDatabase } from '../support/database';
 import { call } from '../support/http';
 import { ROOT } from '../support/service';
 import { runContainer, startContainer } from './support/container';
@@ -132,12 +132,12 @@ describe('Dockerfile', () => {
 
 describe(`the image's command, run from a reproduced image layout (${backend})`, () => {
   let layout: ImageLayout;
-  let db: TestDatabase;
+  let db: ServiceDatabase;
 
   beforeAll(async () => {
     if (!existsSync(path.join(ROOT, 'dist/functions/main.js'))) throw new Error('dist/ is missing: npm run build');
     layout = await reproduceImageLayout(dockerfile, ROOT);
-    db = await createTestDatabase(backend);
+    db = await createServiceDatabase(backend);
   }, 120_000);
   afterAll(async () => {
     layout?.remove();

@@ -2,7 +2,7 @@
 // round-robin proxy during a rolling update. What counts as an accepted request is defined in support/zero-downtime/verdict.ts.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createServiceDatabase, type ServiceDatabase } from '../support/database';
 import { startService, type Service } from '../support/service';
 import { createUsers, keepAliveRequest, pollReadiness, type ReadinessSample } from './support/zero-downtime/clients';
 import {
@@ -81,7 +81,7 @@ interface DrainRun {
  * LOCK_LEAD_MS before the listener closes, and released RELEASE_AFTER_CLOSE_MS after it, so that requests are truly
  * in flight during the drain.
  */
-async function drainUnderLoad(db: TestDatabase, delayMs: number): Promise<DrainRun> {
+async function drainUnderLoad(db: ServiceDatabase, delayMs: number): Promise<DrainRun> {
   const service = await startService({
     env: { ...db.env, SHUTDOWN_DELAY_MS: String(delayMs), SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) },
   });
@@ -147,7 +147,7 @@ async function drainUnderLoad(db: TestDatabase, delayMs: number): Promise<DrainR
 }
 
 /** The checks every drain must pass, whatever the delay. */
-async function expectZeroDowntime(db: TestDatabase, run: DrainRun, delayMs: number): Promise<void> {
+async function expectZeroDowntime(db: ServiceDatabase, run: DrainRun, delayMs: number): Promise<void> {
   const { verdict } = run;
   expect(describeFailures(verdict.failed)).toBe('');
   // Nothing is refused or reset unread while the listener is open: only after SHUTDOWN_DELAY_MS.
@@ -184,10 +184,10 @@ onPostgres(
     ? 'zero downtime on SIGTERM (PostgreSQL)'
     : 'zero downtime on SIGTERM (skipped: DATABASE_URL is not set; these tests need a real PostgreSQL)',
   () => {
-    let db: TestDatabase;
+    let db: ServiceDatabase;
 
     beforeEach(async () => {
-      db = await createTestDatabase('postgres');
+      db = await createServiceDatabase('postgres');
     });
     afterEach(async () => {
       await db?.drop();

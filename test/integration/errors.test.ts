@@ -1,9 +1,9 @@
-// Every error row of the contract, through the real server: status, problem+json shape, request id, no leaks.
+// Every error row of the contract, in-process over real HTTP, both ways of serving: status, problem+json shape,
+// request id, no leaks.
 import http from 'node:http';
-import { setups } from '../support/database';
-import { useServiceOn } from '../support/fixture';
+import { setups, useApp } from '../support/app';
+import { backends } from '../support/database';
 import { call, type Reply } from '../support/http';
-import { startService, type Service } from '../support/service';
 
 const PROBLEM = /^application\/problem\+json; charset=utf-8$/;
 
@@ -35,11 +35,11 @@ function rawRequest(
 
 const validUser = (name: string) => ({ username: name, email: `${name}@example.com`, full_name: 'Valid Name' });
 
-describe.each(setups)('error responses on $name', ({ backend, serveVia }) => {
-  const running = useServiceOn(backend, { SERVE_VIA: serveVia });
+describe.each(setups(backends))('error responses on $name', ({ backend, via }) => {
+  const running = useApp({ backend, via });
 
   it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
-    const reply = await call(running.service.url, 'POST', '/api/v1/users', {
+    const reply = await call(running.url, 'POST', '/api/v1/users', {
       body: '{"username": "abc",',
       headers: { 'content-type': 'application/json' },
     });
@@ -47,7 +47,7 @@ describe.each(setups)('error responses on $name', ({ backend, serveVia }) => {
   });
 
   it('answers an empty JSON body with 400 MALFORMED_JSON', async () => {
-    const reply = await call(running.service.url, 'POST', '/api/v1/users', {
+    const reply = await call(running.url, 'POST', '/api/v1/users', {
       body: '',
       headers: { 'content-type': 'application/json' },
     });
@@ -55,7 +55,7 @@ describe.each(setups)('error responses on $name', ({ backend, serveVia }) => {
   });
 
   it('answers invalid UTF-8 with 400 MALFORMED_JSON', async () => {
-    const reply = await call(running.service.url, 'POST', '/api/v1/users', {
+    const reply = await call(running.url, 'POST', '/api/v1/users', {
       body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]),
       headers: { 'content-type': 'application/json' },
     });
@@ -67,7 +67,7 @@ describe.each(setups)('error responses on $name', ({ backend, serveVia }) => {
     ['a JSON string', 'user'],
     ['null', null],
   ])('answers %s as the body with 400 VALIDATION_FAILED', async (_what, body) => {
-    const reply = await call(running.service.url, 'POST', '/api/v1/users', { json: body });
+    const reply = await call(running.url, 'POST', '/api/v1/users', { json: body });
     expectProblem(reply, 400, 'VALIDATION_FAILED');
   });
 
@@ -83,7 +83,7 @@ describe.each(setups)('error responses on $name', ({ backend, serveVia }) => {
     ['full_name', 'x'.repeat(101), 'must be at most 100 characters'],
     ['full_name', 'Robert\u0000Tables', "must hold only letters, digits, spaces and ' . , -"],
   ])('rejects %s %p with 400 naming the field', async (field, value, message) => {
-    const reply = await call(running.service.url, 'POST', '/api/v1/users', {
+    const reply = await call(running.url, 'POST', '/api/v1/users', {
       json: { ...validUser(`v${Date.now().toString(36)}`), [field]: value },
     });
     expectProblem(reply, 400, 'VALIDATION_FAILED');
@@ -91,14 +91,14 @@ describe.each(setups)('error responses on $name', ({ backend, serveVia }) => {
   });
 
   it('lists every missing required field on create', async () => {
-    const reply = await call(running.service.url, 'POST', '/api/v1/users', { json: {} });
+    const reply = await call(running.url, 'POST', '/api/v1/users', { json: {} });
     expectProblem(reply, 400, 'VALIDATION_FAILED');
     const fields = (reply.body.errors as { field: string }[]).map((e) => e.field).sort();
     expect(fields).toEqual(['email', 'full_name', 'username']);
   });
 
   it('rejects unknown fields on create with 400 instead of dropping them', async () => {
-    const reply = await call(running.service.url, 'POST', '/api/v1/users', {
+    const reply = await call(running.url, 'POST', '/api/v1/users', {
       json: { ...validUser('unknownfield1'), role: 'admin' },
     });
     expectProblem(reply, 400, 'VALIDATION_FAILED');
@@ -106,22 +106,22 @@ describe.each(setups)('error responses on $name', ({ backend, serveVia }) => {
   });
 
   it('answers a non-JSON body with 415, and a missing Content-Type too', async () => {
-    const text = await call(running.service.url, 'POST', '/api/v1/users', {
+    const text = await call(running.url, 'POST', '/api/v1/users', {
       body: 'username=abc',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expectProblem(text, 415, 'UNSUPPORTED_MEDIA_TYPE');
-    const latin1 = await call(running.service.url, 'POST', '/api/v1/users', {
+    const latin1 = await call(running.url, 'POST', '/api/v1/users', {
       body: JSON.stringify(validUser('latinone')),
       headers: { 'content-type': 'application/json; charset=iso-8859-1' },
     });
     expectProblem(latin1, 415, 'UNSUPPORTED_MEDIA_TYPE');
-    const none = await rawRequest(`${running.service.url}/api/v1/users`, { method: 'POST' }, (r) => r.end('{}'));
+    const none = await rawRequest(`${running.url}/api/v1/users`, { method: 'POST' }, (r) => r.end('{}'));
     expect(none.status).toBe(415);
   });
 
   it('accepts application/json with a UTF-8 charset parameter', async () => {
-    const reply = await call(running.service.url, 'POST', '/api/v1/users', {
+    const reply = await call(running.url, 'POST', '/api/v1/users', {
       body: JSON.stringify(validUser(`charset${Date.now().toString(36)}`)),
       headers: { 'content-type': 'Application/JSON; charset="UTF-8"' },
     });
@@ -131,7 +131,7 @@ describe.each(setups)('error responses on $name', ({ backend, serveVia }) => {
   it('answers a declared body over 64 KiB with 413 before the body is sent', async () => {
     // The client declares 10 MB but sends nothing: a 413 proves the server did not wait to buffer it.
     const reply = await rawRequest(
-      `${running.service.url}/api/v1/users`,
+      `${running.url}/api/v1/users`,
       { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(10_000_000) } },
       (request) => request.flushHeaders(),
     );
@@ -145,7 +145,7 @@ describe.each(setups)('error responses on $name', ({ backend, serveVia }) => {
 
   it('answers a chunked body that grows past 64 KiB with 413 without reading the rest', async () => {
     const reply = await rawRequest(
-      `${running.service.url}/api/v1/users`,
+      `${running.url}/api/v1/users`,
       { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
       (request) => {
         request.write(`{"username":"${'a'.repeat(70 * 1024)}`); // over the limit; never finished
@@ -156,34 +156,34 @@ describe.each(setups)('error responses on $name', ({ backend, serveVia }) => {
   });
 
   it('accepts a body just under the limit (it reaches validation, not 413)', async () => {
-    const reply = await call(running.service.url, 'POST', '/api/v1/users', {
+    const reply = await call(running.url, 'POST', '/api/v1/users', {
       json: { ...validUser('nearlimit'), full_name: 'x'.repeat(60 * 1024) },
     });
     expectProblem(reply, 400, 'VALIDATION_FAILED');
   });
 
   it('answers an unknown route with 404 ROUTE_NOT_FOUND', async () => {
-    expectProblem(await call(running.service.url, 'GET', '/api/v2/users'), 404, 'ROUTE_NOT_FOUND');
-    expectProblem(await call(running.service.url, 'GET', '/api/v1/users/'), 404, 'ROUTE_NOT_FOUND');
+    expectProblem(await call(running.url, 'GET', '/api/v2/users'), 404, 'ROUTE_NOT_FOUND');
+    expectProblem(await call(running.url, 'GET', '/api/v1/users/'), 404, 'ROUTE_NOT_FOUND');
   });
 
   it('answers a known path with the wrong method with 405 and Allow', async () => {
-    const put = await call(running.service.url, 'PUT', '/api/v1/users');
+    const put = await call(running.url, 'PUT', '/api/v1/users');
     expectProblem(put, 405, 'METHOD_NOT_ALLOWED');
     expect(put.headers.get('allow')).toBe('GET, POST, HEAD');
-    const post = await call(running.service.url, 'POST', '/api/v1/users/id/00000000-0000-4000-8000-000000000000');
+    const post = await call(running.url, 'POST', '/api/v1/users/id/00000000-0000-4000-8000-000000000000');
     expect(post.headers.get('allow')).toBe('GET, PATCH, DELETE, HEAD');
   });
 
   it('answers 409 for a duplicate username (any case) and for a duplicate email', async () => {
     const name = `dup${Date.now().toString(36)}`;
-    expect((await call(running.service.url, 'POST', '/api/v1/users', { json: validUser(name) })).status).toBe(201);
-    const sameName = await call(running.service.url, 'POST', '/api/v1/users', {
+    expect((await call(running.url, 'POST', '/api/v1/users', { json: validUser(name) })).status).toBe(201);
+    const sameName = await call(running.url, 'POST', '/api/v1/users', {
       json: { ...validUser(name.toUpperCase()), email: `other${name}@example.com` },
     });
     expectProblem(sameName, 409, 'USER_CONFLICT');
     expect(sameName.body.errors).toEqual([{ field: 'username', message: 'is already taken' }]);
-    const sameEmail = await call(running.service.url, 'POST', '/api/v1/users', {
+    const sameEmail = await call(running.url, 'POST', '/api/v1/users', {
       json: { ...validUser(`other${name}`), email: `${name.toUpperCase()}@EXAMPLE.COM` },
     });
     expectProblem(sameEmail, 409, 'USER_CONFLICT');
@@ -191,9 +191,9 @@ describe.each(setups)('error responses on $name', ({ backend, serveVia }) => {
   });
 
   it('keeps a sane X-Request-ID from the caller and replaces an unsafe one', async () => {
-    const kept = await call(running.service.url, 'GET', '/health', { headers: { 'x-request-id': 'trace-abc.123' } });
+    const kept = await call(running.url, 'GET', '/health', { headers: { 'x-request-id': 'trace-abc.123' } });
     expect(kept.headers.get('x-request-id')).toBe('trace-abc.123');
-    const replaced = await call(running.service.url, 'GET', '/nope', {
+    const replaced = await call(running.url, 'GET', '/nope', {
       headers: { 'x-request-id': 'bad id "quoted"' },
     });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -201,15 +201,15 @@ describe.each(setups)('error responses on $name', ({ backend, serveVia }) => {
   });
 
   it('answers the paths Functions Framework would swallow (/favicon.ico, /robots.txt, *) with our 404', async () => {
-    expectProblem(await call(running.service.url, 'GET', '/favicon.ico'), 404, 'ROUTE_NOT_FOUND');
-    expectProblem(await call(running.service.url, 'GET', '/Robots.txt/x'), 404, 'ROUTE_NOT_FOUND');
-    const star = await rawRequest(running.service.url, { method: 'OPTIONS', path: '*' }, (r) => r.end());
+    expectProblem(await call(running.url, 'GET', '/favicon.ico'), 404, 'ROUTE_NOT_FOUND');
+    expectProblem(await call(running.url, 'GET', '/Robots.txt/x'), 404, 'ROUTE_NOT_FOUND');
+    const star = await rawRequest(running.url, { method: 'OPTIONS', path: '*' }, (r) => r.end());
     expect(star.status).toBe(404);
     expect(star.headers['content-type']).toMatch(PROBLEM);
   });
 
   it('answers a compressed body with 415 rather than guessing at its bytes', async () => {
-    const reply = await call(running.service.url, 'POST', '/api/v1/users', {
+    const reply = await call(running.url, 'POST', '/api/v1/users', {
       body: JSON.stringify(validUser('gzipped')),
       headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
     });
@@ -217,19 +217,13 @@ describe.each(setups)('error responses on $name', ({ backend, serveVia }) => {
   });
 
   it('answers a bad percent-encoding in a path parameter with 400', async () => {
-    expectProblem(await call(running.service.url, 'GET', '/api/v1/users/username/%E0%A4%A'), 400, 'VALIDATION_FAILED');
+    expectProblem(await call(running.url, 'GET', '/api/v1/users/username/%E0%A4%A'), 400, 'VALIDATION_FAILED');
   });
 });
 
 describe('503 when the database is unreachable', () => {
-  let service: Service;
-  beforeAll(async () => {
-    // Port 1 on loopback refuses at once: the service starts, but every query fails to connect.
-    service = await startService({ env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' } });
-  });
-  afterAll(async () => {
-    await service?.stop();
-  });
+  // Port 1 on loopback refuses at once: the app starts, but every query fails to connect.
+  const service = useApp({ env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' } });
 
   it('answers API calls with 503 DATABASE_UNAVAILABLE and Retry-After', async () => {
     const reply = await call(service.url, 'GET', '/api/v1/users');

@@ -1,9 +1,8 @@
 // GET /metrics: request counts and latency by route template, in-flight and pool gauges, process metrics, auth.
 import { randomUUID } from 'node:crypto';
+import { useApp } from '../support/app';
 import { backends } from '../support/database';
-import { useServiceOn } from '../support/fixture';
 import { call } from '../support/http';
-import { startService, type Service } from '../support/service';
 
 /** The value of one sample in a Prometheus text exposition, or 0 when the series does not exist yet. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -21,7 +20,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return 0;
 }
 
-async function scrape(service: Service, headers: Record<string, string> = {}): Promise<string> {
+async function scrape(service: { url: string }, headers: Record<string, string> = {}): Promise<string> {
   const reply = await call(service.url, 'GET', '/metrics', { headers });
   expect(reply.status).toBe(200);
   return reply.text;
@@ -30,10 +29,10 @@ async function scrape(service: Service, headers: Record<string, string> = {}): P
 const byId = (status_class: string) => ({ method: 'GET', route: '/api/v1/users/id/:id', status_class });
 
 describe.each(backends)('metrics on %s', (backend) => {
-  const running = useServiceOn(backend);
+  const running = useApp({ backend });
 
   it('serves the Prometheus text format', async () => {
-    const reply = await call(running.service.url, 'GET', '/metrics');
+    const reply = await call(running.url, 'GET', '/metrics');
     expect(reply.status).toBe(200);
     expect(reply.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(reply.text).toContain('# TYPE http_requests_total counter');
@@ -41,18 +40,18 @@ describe.each(backends)('metrics on %s', (backend) => {
   });
 
   it('counts requests under their route template and status class, never under the raw id', async () => {
-    const before = await scrape(running.service);
-    const created = await call<{ id: string }>(running.service.url, 'POST', '/api/v1/users', {
+    const before = await scrape(running);
+    const created = await call<{ id: string }>(running.url, 'POST', '/api/v1/users', {
       json: { username: `metrics${backend}`, email: `metrics-${backend}@example.com`, full_name: 'Metrics Test' },
     });
     expect(created.status).toBe(201);
     const id = created.body.id;
-    expect((await call(running.service.url, 'GET', `/api/v1/users/id/${id}`)).status).toBe(200);
-    expect((await call(running.service.url, 'GET', `/api/v1/users/id/${id}`)).status).toBe(200);
+    expect((await call(running.url, 'GET', `/api/v1/users/id/${id}`)).status).toBe(200);
+    expect((await call(running.url, 'GET', `/api/v1/users/id/${id}`)).status).toBe(200);
     const missing = randomUUID();
-    expect((await call(running.service.url, 'GET', `/api/v1/users/id/${missing}`)).status).toBe(404);
-    expect((await call(running.service.url, 'GET', `/no/such/route/${missing}`)).status).toBe(404);
-    const after = await scrape(running.service);
+    expect((await call(running.url, 'GET', `/api/v1/users/id/${missing}`)).status).toBe(404);
+    expect((await call(running.url, 'GET', `/no/such/route/${missing}`)).status).toBe(404);
+    const after = await scrape(running);
 
     const delta = (name: string, labels: Record<string, string>) =>
       sample(after, name, labels) - sample(before, name, labels);
@@ -70,13 +69,13 @@ describe.each(backends)('metrics on %s', (backend) => {
   });
 
   it('counts only the scrape itself as in flight once every other request has been answered', async () => {
-    await Promise.all([1, 2, 3].map(() => call(running.service.url, 'GET', '/api/v1/users?limit=1')));
-    expect(sample(await scrape(running.service), 'http_requests_in_flight')).toBe(1);
+    await Promise.all([1, 2, 3].map(() => call(running.url, 'GET', '/api/v1/users?limit=1')));
+    expect(sample(await scrape(running), 'http_requests_in_flight')).toBe(1);
   });
 
   it('reports the database pool as read at scrape time', async () => {
-    expect((await call(running.service.url, 'GET', '/api/v1/users?limit=1')).status).toBe(200);
-    const text = await scrape(running.service);
+    expect((await call(running.url, 'GET', '/api/v1/users?limit=1')).status).toBe(200);
+    const text = await scrape(running);
     for (const name of ['db_pool_connections', 'db_pool_connections_idle', 'db_pool_clients_waiting']) {
       expect(text).toContain(`# TYPE ${name} gauge`);
     }
@@ -87,7 +86,7 @@ describe.each(backends)('metrics on %s', (backend) => {
   });
 
   it("reports the process's own metrics", async () => {
-    const text = await scrape(running.service);
+    const text = await scrape(running);
     expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(text).toContain('# TYPE nodejs_eventloop_lag_seconds gauge');
@@ -97,14 +96,7 @@ describe.each(backends)('metrics on %s', (backend) => {
 
 describe('metrics behind API_KEY', () => {
   const KEY = 'metrics-key-0123456789abcdef';
-  let service: Service;
-
-  beforeAll(async () => {
-    service = await startService({ env: { PGLITE_DATA_DIR: 'memory://', DATABASE_URL: undefined, API_KEY: KEY } });
-  });
-  afterAll(async () => {
-    await service?.stop();
-  });
+  const service = useApp({ env: { API_KEY: KEY } });
 
   it('answers /metrics without the key with 401 and with the key with 200', async () => {
     const without = await call(service.url, 'GET', '/metrics');

@@ -1,7 +1,7 @@
 // Races: uniqueness is decided by the database's unique indexes, and keyset pages stay exact under inserts.
+import { useApp } from '../support/app';
 import { backends } from '../support/database';
 import { call, type Reply } from '../support/http';
-import { useServiceOn } from '../support/fixture';
 
 interface Page {
   data: { id: string }[];
@@ -9,13 +9,13 @@ interface Page {
 }
 
 describe.each(backends)('concurrency on %s', (backend) => {
-  const running = useServiceOn(backend);
+  const running = useApp({ backend });
 
   it('gives exactly one 201 and nineteen 409s for 20 concurrent creates of one username', async () => {
     const name = `race${Date.now().toString(36)}`;
     const replies = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        call(running.service.url, 'POST', '/api/v1/users', {
+        call(running.url, 'POST', '/api/v1/users', {
           // Distinct emails, one username in different cases: only the case-insensitive index can stop them.
           json: {
             username: i % 2 ? name : name.toUpperCase(),
@@ -27,7 +27,7 @@ describe.each(backends)('concurrency on %s', (backend) => {
     );
     const statuses = replies.map((r) => r.status).sort();
     expect(statuses).toEqual([201, ...Array<number>(19).fill(409)]);
-    const lookup = await call(running.service.url, 'GET', `/api/v1/users/username/${name}`);
+    const lookup = await call(running.url, 'GET', `/api/v1/users/username/${name}`);
     expect(lookup.status).toBe(200);
   });
 
@@ -35,7 +35,7 @@ describe.each(backends)('concurrency on %s', (backend) => {
     const tag = `mail${Date.now().toString(36)}`;
     const replies = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        call(running.service.url, 'POST', '/api/v1/users', {
+        call(running.url, 'POST', '/api/v1/users', {
           json: { username: `${tag}${i}`, email: `${tag}@Example.com`, full_name: 'Race Runner' },
         }),
       ),
@@ -47,7 +47,7 @@ describe.each(backends)('concurrency on %s', (backend) => {
   it('walks pages without repeating or skipping rows that existed when the walk began, while rows are inserted', async () => {
     const seedTag = `walk${Date.now().toString(36)}`;
     for (let i = 0; i < 30; i++) {
-      const reply = await call(running.service.url, 'POST', '/api/v1/users', {
+      const reply = await call(running.url, 'POST', '/api/v1/users', {
         json: { username: `${seedTag}${i}`, email: `${seedTag}${i}@example.com`, full_name: 'Page Walker' },
       });
       expect(reply.status).toBe(201);
@@ -56,7 +56,7 @@ describe.each(backends)('concurrency on %s', (backend) => {
     let cursor: string | null = null;
     do {
       const page: Page = (
-        await call<Page>(running.service.url, 'GET', `/api/v1/users?limit=200${cursor ? `&cursor=${cursor}` : ''}`)
+        await call<Page>(running.url, 'GET', `/api/v1/users?limit=200${cursor ? `&cursor=${cursor}` : ''}`)
       ).body;
       page.data.forEach((u) => before.add(u.id));
       cursor = page.next_cursor;
@@ -68,7 +68,7 @@ describe.each(backends)('concurrency on %s', (backend) => {
     const writer = (async () => {
       while (inserting) {
         const n = inserted++;
-        await call(running.service.url, 'POST', '/api/v1/users', {
+        await call(running.url, 'POST', '/api/v1/users', {
           json: { username: `${seedTag}new${n}`, email: `${seedTag}new${n}@example.com`, full_name: 'Late Comer' },
         });
       }
@@ -78,7 +78,7 @@ describe.each(backends)('concurrency on %s', (backend) => {
     cursor = null;
     do {
       const reply: Reply<Page> = await call<Page>(
-        running.service.url,
+        running.url,
         'GET',
         `/api/v1/users?limit=4${cursor ? `&cursor=${cursor}` : ''}`,
       );

@@ -2,22 +2,15 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { useApp } from '../support/app';
 import { call } from '../support/http';
-import { ROOT, startService, type Service } from '../support/service';
+import { ROOT } from '../support/service';
 
 const run = promisify(execFile);
 const SMOKE = path.join(ROOT, 'scripts/smoke.sh');
 
 describe('scripts/smoke.sh', () => {
-  let service: Service;
-  beforeAll(async () => {
-    service = await startService({
-      env: { PGLITE_DATA_DIR: 'memory://', API_KEY: 'smoke-key-0123456789', DATABASE_URL: undefined },
-    });
-  });
-  afterAll(async () => {
-    await service?.stop();
-  });
+  const service = useApp({ env: { API_KEY: 'smoke-key-0123456789' } });
 
   it('passes every check against a running service and leaves no user behind', async () => {
     const listed = async () =>

@@ -2,7 +2,7 @@
 // users table holding exactly the seed rows plus the creates the API acknowledged, minus acknowledged deletes.
 import http from 'node:http';
 import fc from 'fast-check';
-import { backends, createTestDatabase, type TestDatabase } from '../support/database';
+import { backends, createServiceDatabase, type ServiceDatabase } from '../support/database';
 import { call } from '../support/http';
 import { startService, type Service } from '../support/service';
 import { send, type Outcome, type Reply } from './support/raw-http';
@@ -38,7 +38,7 @@ const problemOf = (reply: Reply) => JSON.parse(reply.text) as FieldErrorBody;
 const fieldsNamed = (reply: Reply) => (problemOf(reply).errors ?? []).map((error) => error.field);
 
 describe.each(backends)('bad input on %s', (backend) => {
-  let db: TestDatabase;
+  let db: ServiceDatabase;
   let service: Service;
   let ledger: Ledger;
   const tally = new Tally();
@@ -47,7 +47,7 @@ describe.each(backends)('bad input on %s', (backend) => {
   const knownIds: string[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase(backend);
+    db = await createServiceDatabase(backend);
     service = await startService({
       env: { ...db.env, API_KEY, GOOGLE_CLOUD_PROJECT: 'usersvc-reliability' },
     });

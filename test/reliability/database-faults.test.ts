@@ -1,5 +1,5 @@
 // PostgreSQL going away under load and at start-up: fast 503s with Retry-After, no 500, recovery without restart.
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createServiceDatabase, type ServiceDatabase } from '../support/database';
 import { startService, type Service } from '../support/service';
 import { startTcpProxy, type CutMode, type TcpProxy } from './support/tcp-proxy';
 
@@ -187,12 +187,12 @@ const unhandledRejections = (service: Service) =>
   service.logs.filter((line) => line.message === 'unhandled promise rejection');
 
 describePostgres(`database faults through a TCP proxy${adminUrl ? '' : ' (skipped: DATABASE_URL is unset)'}`, () => {
-  let db: TestDatabase;
+  let db: ServiceDatabase;
   let proxy: TcpProxy;
   let service: Service | undefined;
 
   beforeEach(async () => {
-    db = await createTestDatabase('postgres');
+    db = await createServiceDatabase('postgres');
     proxy = await startTcpProxy(upstreamOf(db.url as string));
   });
   afterEach(async () => {

@@ -1,7 +1,7 @@
 // Sustained mixed load while creates and deletes race on 20 usernames: afterwards the users table holds every
 // create the API acknowledged and did not acknowledge deleting, no acknowledged delete, and no row nobody was told of.
 import http from 'node:http';
-import { backends, createTestDatabase, type TestDatabase } from '../support/database';
+import { backends, createServiceDatabase, type ServiceDatabase } from '../support/database';
 import { startService, type Service } from '../support/service';
 import { runWorker, type LoadRun } from './support/load-workers';
 import { Ledger, listAllUsers } from './support/users-ledger';
@@ -16,12 +16,12 @@ const USERNAMES = Array.from({ length: 20 }, (_, i) => `loadrace${String(i).padS
 
 describe.each(backends)('load without loss on %s', (backend) => {
   const seconds = backend === 'postgres' ? LOAD_SECONDS : EMBEDDED_SECONDS;
-  let db: TestDatabase;
+  let db: ServiceDatabase;
   let service: Service;
   const agent = new http.Agent({ keepAlive: true, maxSockets: WORKERS });
 
   beforeAll(async () => {
-    db = await createTestDatabase(backend);
+    db = await createServiceDatabase(backend);
     service = await startService({ env: { ...db.env, API_KEY } });
   });
 

@@ -1,6 +1,9 @@
-// Test databases: a fresh PostgreSQL database per test file (when DATABASE_URL is set), migrated, dropped after.
+// Test databases: a fresh PostgreSQL database per app (when DATABASE_URL is set), or a fresh schema on the Jest
+// worker's one PGlite; both migrated exactly as the service migrates them.
 import { randomBytes } from 'node:crypto';
+import type { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
+import { startPGlite } from '../../shared/db/embedded';
 import { migrate } from '../../shared/db/migrate';
 
 export type Backend = 'embedded' | 'postgres';
@@ -8,10 +11,13 @@ export type Backend = 'embedded' | 'postgres';
 /** The backends to run against: PGlite always, the real PostgreSQL when DATABASE_URL is set. */
 export const backends: Backend[] = process.env.DATABASE_URL ? ['embedded', 'postgres'] : ['embedded'];
 
+declare global {
+  // Set by test/support/worker-environment.js: the worker's one PGlite.
+  var workerPGlite: (() => Promise<PGlite>) | undefined;
+}
+
 export interface TestDatabase {
-  /** Environment that points the service at this database. */
-  env: Record<string, string | undefined>;
-  /** A connection string for direct checks (postgres only). */
+  /** A connection string (postgres only). */
   url?: string;
   query<Row = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<Row[]>;
   drop(): Promise<void>;
@@ -24,7 +30,7 @@ function withDatabase(url: string, name: string): string {
 }
 
 /** A new, migrated PostgreSQL database on the server of DATABASE_URL. */
-export async function createPostgresDatabase(): Promise<TestDatabase> {
+export async function createPostgresDatabase(): Promise<TestDatabase & { url: string }> {
   const adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) throw new Error('DATABASE_URL is not set');
   const name = `usersvc_test_${randomBytes(6).toString('hex')}`;
@@ -37,7 +43,6 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
   const client = new Client({ connectionString: url });
   await client.connect();
   return {
-    env: { DATABASE_URL: url },
     url,
     query: async <Row>(sql: string, values?: unknown[]) => (await client.query(sql, values)).rows as Row[],
     async drop() {
@@ -50,25 +55,34 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** An in-memory embedded database: the service creates, migrates and seeds it itself. */
-export function embeddedDatabase(): TestDatabase {
+/**
+ * The worker's PGlite with an empty public schema: the caller migrates (and seeds) it as the service does. A file
+ * runs alone on its worker, so the schema is the file's until the next file takes it.
+ */
+export async function emptyEmbeddedDatabase(): Promise<{ pglite: PGlite } & TestDatabase> {
+  const pglite = await (globalThis.workerPGlite?.() ?? startPGlite('memory://'));
+  await pglite.exec('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
+  return {
+    pglite,
+    query: async <Row>(sql: string, values?: unknown[]) => (await pglite.query<Row>(sql, values)).rows,
+    drop: () => Promise.resolve(), // the next file resets it; the worker keeps PGlite for the next one
+  };
+}
+
+export interface ServiceDatabase extends TestDatabase {
+  /** Environment that points a spawned service at this database. */
+  env: Record<string, string | undefined>;
+}
+
+/** For a spawned service: the environment pointing it at a fresh database (an in-memory PGlite of its own). */
+export async function createServiceDatabase(backend: Backend): Promise<ServiceDatabase> {
+  if (backend === 'postgres') {
+    const db = await createPostgresDatabase();
+    return { ...db, env: { DATABASE_URL: db.url } };
+  }
   return {
     env: { PGLITE_DATA_DIR: 'memory://', DATABASE_URL: undefined, POSTGRES_HOST: undefined },
     query: () => Promise.reject(new Error('the embedded database lives inside the service process')),
     drop: () => Promise.resolve(),
   };
 }
-
-export const createTestDatabase = (backend: Backend) =>
-  backend === 'postgres' ? createPostgresDatabase() : Promise.resolve(embeddedDatabase());
-
-export type ServeVia = 'node' | 'functions-framework';
-
-/** Every backend with both ways of serving: straight on node:http (the default) and through the framework's app. */
-export const setups: { backend: Backend; serveVia: ServeVia; name: string }[] = backends.flatMap((backend) =>
-  (['node', 'functions-framework'] as const).map((serveVia) => ({
-    backend,
-    serveVia,
-    name: `${backend} via ${serveVia}`,
-  })),
-);

@@ -1,17 +1,12 @@
 // Starts the compiled production entrypoint (dist/functions/main.js) as a child process, as the image runs it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { captureLogs, type LogLine } from './logs';
+
+export type { LogLine } from './logs';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const ENTRYPOINT = path.join(ROOT, 'dist/functions/main.js');
-
-export interface LogLine {
-  severity?: string;
-  message?: string;
-  httpRequest?: Record<string, unknown>;
-  request_id?: string;
-  [key: string]: unknown;
-}
 
 export interface Service {
   url: string;
@@ -55,40 +50,27 @@ export async function followService(
   options: Pick<StartOptions, 'waitForListening' | 'timeoutMs'> = {},
 ): Promise<Service> {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const logs: LogLine[] = [];
-  let raw = '';
-  let pending = '';
-  child.stderr?.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let announced: (line: LogLine) => void = () => undefined;
+  const capture = captureLogs((line) => announced(line));
+  child.stdout?.pipe(capture.stream);
+  const output = () => capture.output() + stderr;
 
   const listening = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`service did not start within ${timeoutMs} ms:\n${raw}`)),
+      () => reject(new Error(`service did not start within ${timeoutMs} ms:\n${output()}`)),
       timeoutMs,
     );
-    child.stdout?.on('data', (chunk: Buffer) => {
-      raw += chunk.toString();
-      pending += chunk.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line.trim()) continue;
-        let parsed: LogLine;
-        try {
-          parsed = JSON.parse(line) as LogLine;
-        } catch {
-          parsed = { message: line };
-        }
-        logs.push(parsed);
-        if (parsed.message === 'usersvc listening') {
-          clearTimeout(timer);
-          resolve(Number(parsed.port));
-        }
-      }
-    });
+    announced = (line) => {
+      if (line.message !== 'usersvc listening') return;
+      clearTimeout(timer);
+      resolve(Number(line.port));
+    };
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`service exited with ${code} before listening:\n${raw}`));
+      reject(new Error(`service exited with ${code} before listening:\n${output()}`));
     });
   });
 
@@ -107,8 +89,8 @@ export async function followService(
     url: `http://127.0.0.1:${port}`,
     port,
     process: child,
-    logs,
-    output: () => raw,
+    logs: capture.logs,
+    output,
     exited,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
