@@ -57,7 +57,8 @@ export async function createPostgresDatabase(): Promise<TestDatabase & { url: st
 
 /**
  * The worker's PGlite with an empty public schema: the caller migrates (and seeds) it as the service does. A file
- * runs alone on its worker, so the schema is the file's until the next file takes it.
+ * runs alone on its worker, so the schema is the file's until the next file takes it; two embedded apps alive at once
+ * in one file share it (the second empties it), as PGlite is a single session.
  */
 export async function emptyEmbeddedDatabase(): Promise<{ pglite: PGlite } & TestDatabase> {
   const pglite = await (globalThis.workerPGlite?.() ?? startPGlite('memory://'));
