@@ -12,8 +12,8 @@ const NAMESPACE = 'usersvc-test';
 const IMAGE = 'ghcr.io/example/usersvc:new9999';
 const REVISION = 'usersvc-new9999';
 const API_KEY = 'rollout-test-key-0123456789';
-/** The flags every rollout run shares: no pause, few samples, the stand-in smoke script. */
-const FAST = ['--pause', '0', '--samples', '5', '--smoke', path.join(SUPPORT, 'smoke.sh')];
+/** The flags every rollout run shares: no pause, short readiness polls, few samples, the stand-in smoke script. */
+const FAST = ['--pause', '0', '--poll-interval', '0.1', '--samples', '5', '--smoke', path.join(SUPPORT, 'smoke.sh')];
 
 /** What the candidate answers: a status code, or 'drop' to close the connection without an answer. */
 type Answer = number | 'drop';
@@ -28,6 +28,8 @@ interface Target {
 interface FakeState {
   revisions: { name: string; ready: boolean }[];
   traffic: Target[];
+  /** false while the route of a new Service has never been Ready (status.traffic is empty). */
+  routed?: boolean;
 }
 interface Run {
   code: number | null;
@@ -369,6 +371,149 @@ describe('rollout script decisions (stand-in kn, local HTTP candidate)', () => {
   });
 });
 
+describe('rollout on a first deploy (a Service that has never served; stand-in kn)', () => {
+  /** The script's own lines (not the smoke script's), with the candidate's address made stable. */
+  const logLines = (run: Run, w: World) =>
+    run.output
+      .split('\n')
+      .filter((line) => line.startsWith('rollout: '))
+      .map((line) => line.replaceAll(w.url, 'CANDIDATE_URL'));
+  const firstDeployLines = [
+    `rollout: service usersvc in ${NAMESPACE} has no traffic yet (status.traffic is empty): first deploy of ${REVISION}`,
+    `rollout: first deploy: there is no revision to roll back to; ${REVISION} gets 100% and must pass the gate once Ready`,
+  ];
+
+  it('waits for the first revision to be Ready, gates it at 100%, tags it current; no steps, nothing to roll back to', async () => {
+    const w = await world('new-service');
+    // The revision reports Ready Unknown on the first two `kn revision list` answers, so the script polls once.
+    const run = await rollout(w, ['--api-key', API_KEY], { FAKE_KN_STARTING: `${REVISION}:2` });
+
+    expect(run.code).toBe(0);
+    // The first-deploy manifest gave it 100% already: the only change is dropping the tag candidate.
+    expect(run.updates).toEqual([untagCandidate]);
+    expect(w.state()?.traffic).toEqual([{ revisionName: REVISION, percent: 100, tag: 'current' }]);
+    expect(logLines(run, w)).toEqual([
+      ...firstDeployLines,
+      `rollout: revision ${REVISION} is in place with 100% of the traffic and the tag candidate (the first-deploy release manifest)`,
+      `rollout: waiting for revision ${REVISION} and the route to its tag to be Ready`,
+      `rollout: revision ${REVISION} is Ready`,
+      'rollout: candidate URL: CANDIDATE_URL',
+      `rollout: gate at 100%: smoke test ${path.join(SUPPORT, 'smoke.sh')} CANDIDATE_URL`,
+      'rollout: gate at 100%: PASS: smoke ok, /ready 200, 0 of 5 sampled requests failed (0 5xx, 0 without answer): 0.00%, limit 1%',
+      `rollout: kn service update usersvc -n ${NAMESPACE} --untag candidate`,
+      `rollout: DONE: first deploy: ${REVISION} serves 100% of usersvc (no earlier revision; the next rollout can return to this one)`,
+    ]);
+    // The same gate as every later deploy, once: smoke with the key, /ready, 5 keyed samples.
+    expect(run.smokes).toEqual([{ url: w.url, apiKey: API_KEY }]);
+    expect(w.requests.filter((r) => r.path === '/ready')).toHaveLength(1);
+    expect(w.requests.filter((r) => r.path === '/api/v1/users?limit=1')).toHaveLength(5);
+    // Nothing for the workflow's roll back step.
+    expect(run.githubOutput).toBe('');
+  });
+
+  it('still gates a first revision whose route came up before the script ran (tag candidate not yet removed)', async () => {
+    const w = await world('new-service');
+    const run = await rollout(w);
+
+    expect(run.code).toBe(0);
+    expect(run.output).toContain(
+      `service usersvc in ${NAMESPACE} sends traffic only to ${REVISION}, still tagged candidate: an unfinished first deploy`,
+    );
+    expect(run.output).not.toContain('already serves 100%');
+    expect(run.smokes).toHaveLength(1);
+    expect(run.updates).toEqual([untagCandidate]);
+  });
+
+  it("after a failed first deploy, kn creates the revision with 100% and drops the failed revision's tags", async () => {
+    const w = await world('failed-first-deploy');
+    const run = await rollout(w);
+
+    expect(run.code).toBe(0);
+    expect(run.updates).toEqual([
+      [
+        '--image',
+        IMAGE,
+        '--revision-name',
+        REVISION,
+        '--untag',
+        'candidate',
+        '--untag',
+        'current',
+        '--traffic',
+        `${REVISION}=100`,
+        '--tag',
+        `${REVISION}=candidate`,
+      ],
+      ['--untag', 'candidate', '--tag', `${REVISION}=current`],
+    ]);
+    expect(run.output).toContain(
+      `DECISION: first deploy: create revision ${REVISION} (image ${IMAGE}) with 100% of the traffic and the tag candidate`,
+    );
+    expect(w.state()?.traffic).toEqual([{ revisionName: REVISION, percent: 100, tag: 'current' }]);
+    expect(run.githubOutput).toBe('');
+  });
+
+  it('a first revision that fails (never Ready) exits 1, changes nothing and says there is nothing to roll back to', async () => {
+    const w = await world('new-service');
+    const run = await rollout(w, [], { FAKE_KN_UNREADY: REVISION });
+
+    expect(run.code).toBe(1);
+    expect(run.updates).toEqual([]);
+    expect(run.smokes).toEqual([]);
+    expect(run.githubOutput).toBe('');
+    expect(logLines(run, w).slice(-2)).toEqual([
+      `rollout: DECISION: stop the first deploy (revision ${REVISION} is not Ready: image pull failed)`,
+      'rollout: NOTHING TO ROLL BACK TO: this is the first deploy of usersvc; no revision has served it yet and none will until one is Ready. Fix forward with a new commit (its deploy is a first deploy again)',
+    ]);
+  });
+
+  it('a first revision still starting when --ready-timeout runs out exits 1 with nothing to roll back to', async () => {
+    const w = await world('new-service');
+    const run = await rollout(w, ['--ready-timeout', '0'], { FAKE_KN_STARTING: `${REVISION}:1000` });
+
+    expect(run.code).toBe(1);
+    expect(run.updates).toEqual([]);
+    expect(run.smokes).toEqual([]);
+    expect(run.output).toContain(
+      `DECISION: stop the first deploy (revision ${REVISION} and the route to its tag were not Ready within 0s)`,
+    );
+    expect(run.output).toContain('NOTHING TO ROLL BACK TO');
+  });
+
+  it('a first revision failing its gate exits 1 and keeps 100% (there is nowhere else to send it), saying so', async () => {
+    const w = await world('new-service');
+    w.behaviour = (request) => (request.url === '/health' ? 500 : 200);
+    const run = await rollout(w);
+
+    expect(run.code).toBe(1);
+    expect(run.updates).toEqual([]);
+    expect(run.output).toContain('gate at 100%: FAIL: the smoke test failed');
+    expect(run.output).toContain(
+      `NOTHING TO ROLL BACK TO: this is the first deploy of usersvc and no other revision has served it, so ${REVISION} keeps 100% of the traffic`,
+    );
+  });
+
+  it('with no Service at all, exits 2 and changes nothing: the release manifest creates it', async () => {
+    const w = await world('new-service');
+    const run = await w.run('rollout', [
+      '-n',
+      NAMESPACE,
+      '-s',
+      'absent',
+      '--image',
+      IMAGE,
+      '--revision',
+      'absent-new9999',
+      ...FAST,
+    ]);
+
+    expect(run.code).toBe(2);
+    expect(run.updates).toEqual([]);
+    expect(run.output).toContain('services.serving.knative.dev "absent" not found');
+    expect(run.output).toContain('a first deploy applies the release manifest first, which creates it');
+  });
+});
+
 describe('rollback script decisions (stand-in kn)', () => {
   const rollback = (w: World, args: string[] = []) => w.run('rollback', ['-n', NAMESPACE, ...args]);
 
@@ -408,6 +553,16 @@ describe('rollback script decisions (stand-in kn)', () => {
       { revisionName: 'usersvc-bbb2222', percent: 100 },
       { revisionName: 'usersvc-aaa1111', percent: 0, tag: 'previous' },
     ]);
+  });
+
+  it('refuses plainly, changing nothing, on a Service that has never served (a failed first deploy)', async () => {
+    const w = await world('failed-first-deploy');
+    const run = await rollback(w);
+
+    expect(run.code).toBe(2);
+    expect(run.updates).toEqual([]);
+    expect(run.output).toContain('usersvc has never served traffic');
+    expect(run.output).toContain('there is no revision to roll back to');
   });
 
   it('refuses, changing nothing, to send 100% to a revision that is not Ready or does not exist', async () => {

@@ -186,6 +186,50 @@ describe('deploy workflow', () => {
     expect(production.steps).toEqual(staging.steps);
   });
 
+  it('first deploy: the serving step picks the new revision when there is no Service or it never served, and scripts/rollout gates it', () => {
+    const [, job] = inEnvironment('staging'); // production runs the same steps (checked above)
+    const serving = job.steps.find((step) => step.id === 'serving');
+    const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'serving-'));
+    // kubectl finds the Service unless STUB_NO_KSVC is set; kn is the rollout tests' stand-in with its scenarios.
+    fs.writeFileSync(
+      path.join(temp, 'kubectl'),
+      '#!/bin/sh\n[ -n "$STUB_NO_KSVC" ] || echo service.serving.knative.dev/usersvc\n',
+      { mode: 0o755 },
+    );
+    const knBin = path.join(ROOT, 'test/deploy/support/rollout/bin');
+    const decide = (scenario: string | null) => {
+      const output = path.join(temp, `output-${scenario}`);
+      const result = spawnSync('bash', ['-e', '-c', serving?.run ?? 'exit 1'], {
+        env: {
+          ...process.env,
+          PATH: [temp, knBin, process.env.PATH].join(path.delimiter),
+          SERVICE: 'usersvc',
+          NAMESPACE: 'usersvc-test',
+          REVISION: 'usersvc-new9999',
+          GITHUB_OUTPUT: output,
+          FAKE_KN_NODE: process.execPath,
+          FAKE_KN_STATE: path.join(temp, `state-${scenario}.json`),
+          FAKE_KN_SCENARIO: scenario ?? '',
+          ...(scenario ? {} : { STUB_NO_KSVC: '1' }),
+        },
+        encoding: 'utf8',
+      });
+      return { code: result.status, output: fs.existsSync(output) ? fs.readFileSync(output, 'utf8') : '' };
+    };
+    try {
+      const first = { code: 0, output: 'revision=usersvc-new9999\n' };
+      expect(decide(null)).toEqual(first); // no Service yet
+      expect(decide('failed-first-deploy')).toEqual(first); // a Service that has never served
+      expect(decide('steady')).toEqual({ code: 0, output: 'revision=usersvc-bbb2222\n' });
+      expect(decide('interrupted-canary')).toEqual({ code: 1, output: '' });
+    } finally {
+      fs.rmSync(temp, { recursive: true, force: true });
+    }
+    // The first deploy's smoke test is the gate of scripts/rollout, which runs on every deploy; no step of its own.
+    expect(job.steps.find((step) => /^scripts\/rollout /.test(step.run ?? ''))?.if).toBeUndefined();
+    expect(job.steps.filter((step) => /scripts\/smoke\.sh/.test(step.run ?? ''))).toEqual([]);
+  });
+
   it.each(['staging', 'production'])("%s: the job's NAMESPACE is the namespace its overlay sets", (environment) => {
     const [, job] = inEnvironment(environment);
     const overlay = path.join(ROOT, `knative/overlays/${environment}/kustomization.yaml`);

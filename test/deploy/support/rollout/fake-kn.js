@@ -10,6 +10,7 @@
 //   FAKE_KN_SCENARIO       starting point, one of the keys of `scenarios` below
 //   FAKE_KN_CANDIDATE_URL  URL reported for the tag "candidate" (the test's HTTP server)
 //   FAKE_KN_UNREADY        revision name whose Ready condition is False (kn update that creates it fails, as kn's wait does)
+//   FAKE_KN_STARTING       NAME:N, revision NAME is Unknown (still starting) until `kn revision list` has answered N times
 //   FAKE_KN_ROUTE_PENDING  when set, the service's Ready condition stays Unknown (its route is still being programmed)
 //   FAKE_KN_FAIL_COMMAND   exact argv, joined by spaces, that fails as if the API server refused it
 'use strict';
@@ -22,7 +23,18 @@ function revision(name, generation, ready = true) {
   return { name, generation, image: `ghcr.io/example/usersvc:${name.slice(SERVICE.length + 1)}`, ready };
 }
 
-const isReady = (r) => r.ready && r.name !== process.env.FAKE_KN_UNREADY;
+/** Whether revision r is still starting: see FAKE_KN_STARTING; the state counts the `revision list` answers. */
+function isStarting(r, state) {
+  const [name, answers] = (process.env.FAKE_KN_STARTING ?? '').split(':');
+  return r.name === name && (state.revisionLists ?? 0) <= Number(answers);
+}
+const isFailed = (r) => !r.ready || r.name === process.env.FAKE_KN_UNREADY;
+const isReady = (r, state) => !isFailed(r) && !isStarting(r, state);
+/** The revisions the traffic block names, and whether the route has been programmed (see scenario new-service). */
+function route(state) {
+  const named = state.traffic.map((t) => state.revisions.find((r) => r.name === t.revisionName));
+  return { named, programmed: state.routed !== false || named.every((r) => r && isReady(r, state)) };
+}
 
 const scenarios = {
   // One revision serves everything, an older one idles; no tags.
@@ -78,6 +90,25 @@ const scenarios = {
   'failed-attempt': () => ({
     revisions: [revision('usersvc-bbb2222', 2), revision('usersvc-new9999', 3)],
     traffic: [{ revisionName: 'usersvc-bbb2222', percent: 100 }],
+  }),
+  // First deploy: the release manifest has just created the Service (its one revision gets 100% and the tag
+  // candidate); the route has never been Ready, so status.traffic is empty until every revision in it is Ready.
+  'new-service': () => ({
+    revisions: [revision('usersvc-new9999', 1)],
+    traffic: [
+      { revisionName: 'usersvc-new9999', percent: 100, tag: 'current' },
+      { revisionName: 'usersvc-new9999', percent: 0, tag: 'candidate' },
+    ],
+    routed: false,
+  }),
+  // A first deploy whose revision never became Ready: the Service exists and has still served nothing.
+  'failed-first-deploy': () => ({
+    revisions: [revision('usersvc-aaa1111', 1, false)],
+    traffic: [
+      { revisionName: 'usersvc-aaa1111', percent: 100, tag: 'current' },
+      { revisionName: 'usersvc-aaa1111', percent: 0, tag: 'candidate' },
+    ],
+    routed: false,
   }),
 };
 
@@ -149,7 +180,14 @@ function tagUrl(tag) {
 
 function serviceJson(state) {
   const newest = [...state.revisions].sort((a, b) => b.generation - a.generation)[0];
-  const newestReady = [...state.revisions].filter(isReady).sort((a, b) => b.generation - a.generation)[0];
+  const newestReady = [...state.revisions]
+    .filter((r) => isReady(r, state))
+    .sort((a, b) => b.generation - a.generation)[0];
+  // A route that has never been Ready (routed: false) reports no traffic until every revision it names is Ready,
+  // as Knative does; the other scenarios start from a route that was programmed long ago.
+  const { named, programmed } = route(state);
+  const failed = named.some((r) => r && isFailed(r));
+  const ready = programmed ? (process.env.FAKE_KN_ROUTE_PENDING ? 'Unknown' : 'True') : failed ? 'False' : 'Unknown';
   const target = (t) => ({
     ...(t.tag ? { tag: t.tag } : {}),
     revisionName: t.revisionName,
@@ -169,8 +207,10 @@ function serviceJson(state) {
       observedGeneration: state.revisions.length,
       latestCreatedRevisionName: newest.name,
       latestReadyRevisionName: newestReady?.name,
-      conditions: [{ type: 'Ready', status: process.env.FAKE_KN_ROUTE_PENDING ? 'Unknown' : 'True' }],
-      traffic: state.traffic.map((t) => ({ ...target(t), ...(t.tag ? { url: tagUrl(t.tag) } : {}) })),
+      conditions: [{ type: 'Ready', status: ready }],
+      ...(programmed
+        ? { traffic: state.traffic.map((t) => ({ ...target(t), ...(t.tag ? { url: tagUrl(t.tag) } : {}) })) }
+        : {}),
     },
   };
 }
@@ -195,9 +235,11 @@ function revisionListJson(state) {
       spec: { containers: [{ image: r.image }] },
       status: {
         conditions: [
-          isReady(r)
-            ? { type: 'Ready', status: 'True' }
-            : { type: 'Ready', status: 'False', reason: 'ContainerMissing', message: 'image pull failed' },
+          isFailed(r)
+            ? { type: 'Ready', status: 'False', reason: 'ContainerMissing', message: 'image pull failed' }
+            : isStarting(r, state)
+              ? { type: 'Ready', status: 'Unknown', reason: 'Deploying' }
+              : { type: 'Ready', status: 'True' },
         ],
       },
     })),
@@ -207,6 +249,7 @@ function revisionListJson(state) {
 /** kn service update: new revision, then --untag, --tag, --traffic in kn's precedence, then drop empty targets. */
 function update(state, flags) {
   const known = (name) => state.revisions.some((r) => r.name === name);
+  if (route(state).programmed) delete state.routed; // once programmed, a route keeps its last good traffic
   let created;
   if (flags.image || flags['revision-name']) {
     const name = flags['revision-name']?.[0];
@@ -246,7 +289,7 @@ function update(state, flags) {
   }
   state.traffic = traffic.filter((t) => t.tag || t.percent > 0);
   saveState(state);
-  if (created && !isReady(created))
+  if (created && isFailed(created))
     fail(`RevisionFailed: Revision "${created.name}" failed with message: image pull failed`);
   process.stdout.write(`Service '${SERVICE}' updated in namespace '${NAMESPACE}'.\n`);
 }
@@ -268,6 +311,10 @@ function main() {
   } else if (command === 'revision list') {
     checkTarget(flags, flags.service?.[0]);
     if (flags.output?.[0] !== 'json') fail('this stand-in only answers -o json');
+    if (process.env.FAKE_KN_STARTING) {
+      state.revisionLists = (state.revisionLists ?? 0) + 1;
+      saveState(state);
+    }
     process.stdout.write(`${JSON.stringify(revisionListJson(state), null, 2)}\n`);
   } else if (command === 'service update') {
     checkTarget(flags, name);
