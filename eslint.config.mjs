@@ -5,7 +5,7 @@ import security from 'eslint-plugin-security';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', '.data/', 'bench/results/', 'node_modules/'] },
+  { ignores: ['dist/', 'coverage/', '.data/', 'bench/results/', 'node_modules/', 'clients/*/dist/', 'test/output/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   security.configs.recommended,

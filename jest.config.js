@@ -5,7 +5,7 @@ module.exports = {
   testEnvironment: '<rootDir>/test/support/worker-environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/test/reliability/'],
+  testPathIgnorePatterns: ['/test/reliability/', '/test/compat/'],
   transform: { '^.+\\.ts$': 'ts-jest' },
   testTimeout: 60_000,
   maxWorkers: 2,

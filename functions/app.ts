@@ -6,6 +6,7 @@ import type { Database } from '../shared/db/database';
 import { createDrain, type Drain } from '../shared/lifecycle';
 import type { Logger } from '../shared/logging';
 import { createMetrics } from '../shared/metrics';
+import { createSchemaCheck, schemaGated } from '../shared/db/schema';
 import { openApiDocument } from '../shared/openapi';
 import { servePipeline, type HttpFunction } from '../shared/http/pipeline';
 import type { AppContext, Route } from '../shared/http/types';
@@ -33,9 +34,12 @@ export interface App {
 
 export function createApp({ config, db, logger, drain = createDrain() }: AppDependencies): App {
   const table: Record<RouteName, Route> = routes;
+  const schema = createSchemaCheck(db);
   const context: AppContext = {
     config,
-    db,
+    // Handlers get the database behind the schema check: 503 SCHEMA_NOT_READY until it is migrated far enough.
+    db: schemaGated(db, schema),
+    schema,
     logger,
     drain,
     metrics: createMetrics(() => db.stats()),

@@ -16,9 +16,21 @@ async function main(): Promise<void> {
   // so a PostgreSQL that is down at start-up only keeps /ready at 503 until it appears.
   const db = await openDatabase(config, logger);
   const app = createApp({ config, db, logger });
-  const { drain } = app.context;
+  const { drain, schema } = app.context;
+  // Said once at start-up; until then /ready is 503 and the API 503 SCHEMA_NOT_READY (a database that is down now is
+  // /ready's to report).
+  schema.isCurrent().then(
+    (current) => {
+      if (!current) {
+        logger.warn('database schema is behind this build: run `npm run migrate up`', {
+          missingMigration: schema.required,
+        });
+      }
+    },
+    () => undefined,
+  );
 
-  const server = createFunctionServer(app.api, { drain, logger });
+  const server = createFunctionServer(app.api, { drain, logger, config });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, () => resolve());

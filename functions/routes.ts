@@ -1,6 +1,7 @@
 // Every route the service has: method, path template, handler, and what the OpenAPI document says of it. The
 // router, the per-route targets and the document are all built from this table.
 import type { Route } from '../shared/http/types';
+import { docsAsset, docsPage } from './docs/handlers';
 import { openApi } from './openapi';
 import { health } from './probes/health';
 import { metrics } from './probes/metrics';
@@ -84,6 +85,7 @@ export const routes = {
       'MALFORMED_JSON',
       'VALIDATION_FAILED',
       'USER_CONFLICT',
+      'WRITE_CONFLICT',
       'PAYLOAD_TOO_LARGE',
       'UNSUPPORTED_MEDIA_TYPE',
       'DATABASE_UNAVAILABLE',
@@ -117,6 +119,7 @@ export const routes = {
       'VALIDATION_FAILED',
       'USER_NOT_FOUND',
       'USER_CONFLICT',
+      'WRITE_CONFLICT',
       'PAYLOAD_TOO_LARGE',
       'UNSUPPORTED_MEDIA_TYPE',
       'DATABASE_UNAVAILABLE',
@@ -128,7 +131,27 @@ export const routes = {
     handler: deleteUser,
     summary: 'Delete a user (idempotent)',
     responses: [{ status: 204, description: 'Deleted, or was already gone' }],
-    errors: ['VALIDATION_FAILED', 'DATABASE_UNAVAILABLE'],
+    errors: ['VALIDATION_FAILED', 'WRITE_CONFLICT', 'DATABASE_UNAVAILABLE'],
+  },
+  // The API reference page (functions/docs/): public like the document, and not itself part of it. Last in the
+  // table, so that API requests are matched before the router looks at these.
+  docs: {
+    method: 'GET',
+    path: '/docs',
+    handler: docsPage,
+    public: true,
+    undocumented: true,
+    summary: 'Interactive API reference of /openapi.json (Swagger UI, served by the service itself)',
+    responses: [{ status: 200, description: 'The page', schema: { type: 'string' }, contentType: 'text/html' }],
+  },
+  docsAsset: {
+    method: 'GET',
+    path: '/docs/:asset',
+    handler: docsAsset,
+    public: true,
+    undocumented: true,
+    summary: 'A script, stylesheet or icon of the /docs page, by name from an allow-list',
+    responses: [{ status: 200, description: 'The file', schema: { type: 'string' } }],
   },
 } as const satisfies Record<string, Route>;
 

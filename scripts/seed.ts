@@ -6,10 +6,13 @@ import { createLogger } from '../shared/logging';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const db = await openDatabase(config, createLogger(config));
+  const logger = createLogger(config);
+  const db = await openDatabase(config, logger);
   const inserted = await seedDemoUsers(db);
   process.stdout.write(`seeded ${inserted} demo user(s)\n`);
   await db.close();
+  // With LOG_TARGET=cloud-logging, entries still on their way to the API.
+  await logger.close();
 }
 
 main().catch((error: unknown) => {

@@ -27,12 +27,23 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How long to keep accepting connections after the signal, so load balancers see /ready fail first. */
   shutdownDelayMs: number;
+  /** A request's headers and body must all arrive within this, or it gets 408 and its connection closes. */
+  requestTimeoutMs: number;
+  /** Open connections the server holds at most (0: no cap); idle keep-alive ones are closed to make room. */
+  maxConnections: number;
   /** Accepted API keys; empty means auth is off. Several keys allow rotation without downtime. */
   apiKeys: string[];
   logFormat: 'json' | 'pretty';
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   /** Set on GCP; enables the Cloud Logging trace field. */
   googleCloudProject?: string;
+  /** `stdout`: JSON lines for the logging agent; `cloud-logging`: the Cloud Logging API (no agent reads stdout). */
+  logTarget: 'stdout' | 'cloud-logging';
+  /** X-Forwarded-For entries our proxies write: the client's is the Nth from the right; 0 ignores the header. */
+  trustedProxyHops: number;
+  /** Error Reporting's serviceContext: Knative's K_SERVICE (else `usersvc`) and K_REVISION. */
+  serviceName: string;
+  serviceRevision?: string;
 }
 
 /** A start-up failure that names the variable at fault; the entrypoint prints it as one line. */
@@ -65,6 +76,10 @@ const variables = {
   READY_TIMEOUT_MS: { schema: integer(50, 60_000), default: '1000' },
   SHUTDOWN_TIMEOUT_MS: { schema: integer(0, 600_000), default: '10000' },
   SHUTDOWN_DELAY_MS: { schema: integer(0, 600_000), default: '0' },
+  // Below the revision's timeoutSeconds (60), so a slow client gets our 408 rather than queue-proxy's timeout.
+  REQUEST_TIMEOUT_MS: { schema: integer(100, 600_000), default: '30000' },
+  // queue-proxy holds at most containerConcurrency (50) connections in use plus its idle ones; room to spare.
+  MAX_CONNECTIONS: { schema: integer(0, 1_000_000), default: '256' },
   LOG_FORMAT: {
     schema: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }),
     default: 'json',
@@ -75,6 +90,13 @@ const variables = {
     }),
     default: 'info',
   },
+  LOG_TARGET: {
+    schema: z.enum(['stdout', 'cloud-logging'], { error: 'must be stdout or cloud-logging' }),
+    default: 'stdout',
+  },
+  // Knative behind Google's external Application Load Balancer: the load balancer appends `<client>, <its own
+  // address>`, the Knative gateway the Google front end's, queue-proxy the gateway's (docs/ARCHITECTURE.md).
+  TRUSTED_PROXY_HOPS: { schema: integer(0, 20), default: '4' },
 } as const;
 
 type VariableName = keyof typeof variables;
@@ -139,9 +161,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     readyTimeoutMs: read(env, 'READY_TIMEOUT_MS'),
     shutdownTimeoutMs: read(env, 'SHUTDOWN_TIMEOUT_MS'),
     shutdownDelayMs: read(env, 'SHUTDOWN_DELAY_MS'),
+    requestTimeoutMs: read(env, 'REQUEST_TIMEOUT_MS'),
+    maxConnections: read(env, 'MAX_CONNECTIONS'),
     apiKeys: readApiKeys(env),
     logFormat: read(env, 'LOG_FORMAT'),
     logLevel: read(env, 'LOG_LEVEL'),
     googleCloudProject: env.GOOGLE_CLOUD_PROJECT || undefined,
+    logTarget: read(env, 'LOG_TARGET'),
+    trustedProxyHops: read(env, 'TRUSTED_PROXY_HOPS'),
+    serviceName: env.K_SERVICE || 'usersvc',
+    serviceRevision: env.K_REVISION || undefined,
   };
 }

@@ -27,6 +27,11 @@ export const errorCatalogue = {
     title: 'Validation failed',
     when: 'A field, path parameter, query parameter or cursor fails validation; `errors` lists each.',
   },
+  UNSUPPORTED_TRANSFER_CODING: {
+    status: 400,
+    title: 'Unsupported transfer coding',
+    when: 'The request has a `Transfer-Encoding` other than `chunked` (e.g. `gzip, chunked`); refused unread, the connection closes.',
+  },
   API_KEY_MISSING: {
     status: 401,
     title: 'API key missing',
@@ -44,15 +49,25 @@ export const errorCatalogue = {
     title: 'Method not allowed',
     when: 'The path exists but not for this method; `Allow` lists the methods it has.',
   },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    title: 'Request timeout',
+    when: 'The headers and body did not all arrive within `REQUEST_TIMEOUT_MS`; the connection closes.',
+  },
   USER_CONFLICT: {
     status: 409,
     title: 'User already exists',
     when: 'Another user has this username (case-insensitively) or email.',
   },
+  WRITE_CONFLICT: {
+    status: 409,
+    title: 'Write conflict',
+    when: 'Concurrent writes to the same users kept deadlocking with this one, retried a few times; send it again.',
+  },
   PAYLOAD_TOO_LARGE: {
     status: 413,
     title: 'Payload too large',
-    when: `The body is over ${KIB} KiB; it is rejected without being buffered.`,
+    when: `The body, declared or sent, is over ${KIB} KiB, whatever the method; refused unread, the connection closes.`,
   },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
@@ -68,6 +83,11 @@ export const errorCatalogue = {
     status: 503,
     title: 'Database unavailable',
     when: 'The database cannot be reached or timed out; `Retry-After` says when to retry.',
+  },
+  SCHEMA_NOT_READY: {
+    status: 503,
+    title: 'Schema not ready',
+    when: "The database's schema is older than this build needs (a migration has not run yet); `Retry-After` says when to retry.",
   },
 } as const satisfies Record<string, ErrorDefinition>;
 
@@ -118,10 +138,21 @@ export const errors = {
       fieldErrors: [{ field, message: 'is already taken' }],
       cause,
     }),
+  requestTimeout: () =>
+    AppError.make('REQUEST_TIMEOUT', 'The request did not arrive in time; send it again on a new connection.'),
+  writeConflict: (cause: unknown) =>
+    AppError.make('WRITE_CONFLICT', 'A concurrent write to the same users conflicted with this one; retry.', { cause }),
+  unsupportedTransferCoding: () =>
+    AppError.make('UNSUPPORTED_TRANSFER_CODING', 'Send the body with Transfer-Encoding: chunked or Content-Length.'),
   payloadTooLarge: () => AppError.make('PAYLOAD_TOO_LARGE', `The body must be at most ${MAX_BODY_BYTES} bytes.`),
   unsupportedMediaType: () =>
     AppError.make('UNSUPPORTED_MEDIA_TYPE', 'Send the body uncompressed, as Content-Type: application/json (UTF-8).'),
   internal: (cause?: unknown) => AppError.make('INTERNAL', 'An unexpected error occurred.', { cause }),
+  schemaNotReady: (missingMigration: string, cause?: unknown) =>
+    AppError.make('SCHEMA_NOT_READY', `The database has not been migrated to ${missingMigration} yet; retry later.`, {
+      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+      cause,
+    }),
   databaseUnavailable: (cause: unknown) =>
     AppError.make('DATABASE_UNAVAILABLE', 'The database is unavailable; retry later.', {
       headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },

@@ -83,6 +83,9 @@ const schemas = {
 // Headers a problem response carries, by code.
 const problemHeaders: Partial<Record<ErrorCode, Record<string, object>>> = {
   METHOD_NOT_ALLOWED: { Allow: { description: 'The methods this path accepts', schema: { type: 'string' } } },
+  SCHEMA_NOT_READY: {
+    'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
+  },
   DATABASE_UNAVAILABLE: {
     'Retry-After': {
       description: 'Seconds to wait before retrying',
@@ -127,11 +130,19 @@ function problemResponses(codes: readonly ErrorCode[]) {
 
 function operation(name: string, route: Route, authRequired: boolean) {
   const secured = authRequired && !route.public;
-  // What the pipeline itself answers: the API key when it is on, and 405 on a path's other methods.
+  // What the pipeline itself answers: the API key when it is on, 405 on a path's other methods, and a body refused
+  // before routing whatever the method (too large, too slow to arrive, a transfer coding other than chunked).
   const codes: ErrorCode[] = [
-    ...(route.errors ?? []),
-    ...(secured ? (['API_KEY_MISSING', 'API_KEY_INVALID'] as const) : []),
-    'METHOD_NOT_ALLOWED',
+    ...new Set<ErrorCode>([
+      ...(route.errors ?? []),
+      ...(secured ? (['API_KEY_MISSING', 'API_KEY_INVALID'] as const) : []),
+      'METHOD_NOT_ALLOWED',
+      'REQUEST_TIMEOUT',
+      'PAYLOAD_TOO_LARGE',
+      'UNSUPPORTED_TRANSFER_CODING',
+      // A route that reads the database also waits for its schema (shared/db/schema.ts).
+      ...(route.errors?.includes('DATABASE_UNAVAILABLE') ? (['SCHEMA_NOT_READY'] as const) : []),
+    ]),
   ];
   const parameters = [
     ...[...route.path.matchAll(/:(\w+)/g)].map(([, param]) => ({
@@ -158,10 +169,11 @@ function operation(name: string, route: Route, authRequired: boolean) {
   };
 }
 
-/** The document for these routes; with authRequired, every non-public operation needs X-API-Key. */
+/** The document for these routes, less the undocumented; with authRequired, non-public operations need X-API-Key. */
 export function openApiDocument(routes: Record<string, Route>, options: { authRequired: boolean }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [name, route] of Object.entries(routes)) {
+    if (route.undocumented) continue;
     const path = route.path.replace(/:(\w+)/g, '{$1}');
     paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(name, route, options.authRequired) };
   }

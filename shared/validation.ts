@@ -26,3 +26,22 @@ export function parseWith<Schema extends z.ZodType>(schema: Schema, input: unkno
   if (result.success) return result.data;
   throw errors.validationFailed(fieldErrorsOf(result.error.issues, where));
 }
+
+/**
+ * A query string as one value per name. A repeated name (`?limit=1&limit=3`) is 400 naming it: frameworks disagree
+ * on which one wins, so a proxy or cache in front may have read the other.
+ */
+export function queryFields(query: URLSearchParams): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const repeated = new Set<string>();
+  for (const [name, value] of query) {
+    if (Object.hasOwn(fields, name)) repeated.add(name);
+    else Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  if (repeated.size > 0) {
+    throw errors.validationFailed(
+      [...repeated].map((name) => ({ field: `query.${name}`, message: 'must be given once' })),
+    );
+  }
+  return fields;
+}

@@ -1,4 +1,5 @@
-// GET /ready : readiness. 200 only when not draining and the database answers within READY_TIMEOUT_MS.
+// GET /ready : readiness. 200 only when not draining, the database answers within READY_TIMEOUT_MS, and its schema
+// has the migration this build needs.
 import { TimeoutError } from '../../shared/db/timeout';
 import { RETRY_AFTER_SECONDS } from '../../shared/http/limits';
 import type { AppContext, Handler } from '../../shared/http/types';
@@ -19,7 +20,10 @@ export const ready: Handler = async (_request, app) => {
   if (app.drain.isDraining()) return notReady({ shutdown: 'draining' });
   const database = await checkDatabase(app);
   if (database !== 'ok') return notReady({ database });
-  return { status: 200, body: { status: 'ready', checks: { database: 'ok' } } };
+  // The migration this build needs is named in the log at start-up; the probe only says the schema is behind.
+  const schema = (await app.schema.isCurrent().catch(() => false)) ? 'ok' : 'behind';
+  if (schema !== 'ok') return notReady({ database, schema });
+  return { status: 200, body: { status: 'ready', checks: { database, schema } } };
 };
 
 function notReady(checks: Record<string, string>) {

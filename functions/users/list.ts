@@ -2,11 +2,11 @@
 import { decodeCursor, encodeCursor } from '../../shared/users/cursor';
 import { listUsers } from '../../shared/users/repository';
 import { listQuery } from '../../shared/users/schemas';
-import { parseWith } from '../../shared/validation';
+import { parseWith, queryFields } from '../../shared/validation';
 import type { Handler } from '../../shared/http/types';
 
 export const listUsersHandler: Handler = async (request, { db }) => {
-  const query = parseWith(listQuery, Object.fromEntries(request.query), 'query');
+  const query = parseWith(listQuery, queryFields(request.query), 'query');
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   const { users, hasMore } = await listUsers(db, query.limit, after);
   const last = users[users.length - 1];

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Database } from './database';
+import { translateDriverError } from './failures';
 import { withTimeout } from './timeout';
 
 /** Starts PGlite on dataDir (created if needed); "memory://" keeps the database in memory only. */
@@ -20,7 +21,9 @@ export function embeddedDatabase(pglite: PGlite): Database {
   return {
     async query(statement, values) {
       const text = typeof statement === 'string' ? statement : statement.text;
-      const result = await pglite.query<never>(text, values as unknown[] | undefined);
+      const result = await pglite.query<never>(text, values as unknown[] | undefined).catch((error: unknown) => {
+        throw translateDriverError(error);
+      });
       return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
     },
     async ping(timeoutMs) {

@@ -25,6 +25,8 @@ export interface MigrateOptions {
   direction: 'up' | 'down';
   count?: number;
   log?: (message: string) => void;
+  /** Another folder of migrations (the compatibility gate migrates an older build's tests to a newer schema). */
+  dir?: string;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function migrate(target: MigrationTarget, options: MigrateOptions):
     try {
       const applied = await runner({
         ...connection,
-        dir: MIGRATIONS_DIR,
+        dir: options.dir ?? MIGRATIONS_DIR,
         migrationsTable: 'pgmigrations',
         direction: options.direction,
         count: options.count ?? (options.direction === 'up' ? Infinity : 1),

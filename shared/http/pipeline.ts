@@ -3,9 +3,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, errors } from '../errors';
 import { createApiKeyCheck } from './auth';
-import type { BodyFields } from './body-limit';
+import { bodyLeftUnread, bodyRefusal, type BodyFields } from './body-limit';
+import { clientIp } from './client-ip';
 import { problemResponse } from './problem';
 import { requestIdFrom } from './request-id';
+import { redactUrl } from './request-log';
+import { originForm } from './request-target';
+import { API_RESPONSE_HEADERS } from './response-headers';
 import { createRouter } from './routing';
 import { traceFields } from './trace';
 import type { ApiRequest, ApiResponse, AppContext, Route } from './types';
@@ -17,21 +21,21 @@ import type { ApiRequest, ApiResponse, AppContext, Route } from './types';
 export type IncomingRequest = IncomingMessage & BodyFields & { originalUrl?: string; rawUrl?: string };
 export type HttpFunction = (request: IncomingRequest, response: ServerResponse) => Promise<void>;
 
-/** The caller's address: the first X-Forwarded-For hop (set by the proxies in front), else the socket peer. */
-function clientIp(req: IncomingMessage): string | undefined {
-  const forwarded = req.headers['x-forwarded-for'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return first || req.socket.remoteAddress;
-}
-
 /** Writes a reply; returns the body's size in bytes. */
 export function send(res: ServerResponse, reply: ApiResponse, closeConnection: boolean): number {
-  const headers: Record<string, string | number> = { ...reply.headers };
+  const headers: Record<string, string | number> = { ...API_RESPONSE_HEADERS, ...reply.headers };
   if (closeConnection) headers.Connection = 'close';
   if (reply.body === undefined) {
     res.writeHead(reply.status, headers);
     res.end();
     return 0;
+  }
+  if (Buffer.isBuffer(reply.body)) {
+    headers['Content-Type'] = reply.contentType ?? 'application/octet-stream';
+    headers['Content-Length'] = reply.body.length;
+    res.writeHead(reply.status, headers);
+    res.end(reply.body);
+    return reply.body.length;
   }
   // A string body is already text (the metrics exposition); anything else is sent as JSON.
   const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
@@ -50,6 +54,7 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
   const match = createRouter(routes);
   const checkApiKey = createApiKeyCheck(app.config.apiKeys);
   const project = app.config.googleCloudProject;
+  const trustedHops = app.config.trustedProxyHops;
   const { metrics, logger } = app;
 
   return async function pipeline(req, res) {
@@ -58,7 +63,7 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('X-Request-ID', requestId);
     // rawUrl: the path as sent, when it had to be escaped for Express (see shared/http/framework.ts).
-    const url = req.rawUrl ?? req.originalUrl ?? req.url ?? '/';
+    const url = originForm(req.rawUrl ?? req.originalUrl ?? req.url ?? '/');
     const method = req.method ?? 'GET';
     const queryStart = url.indexOf('?');
     const path = queryStart === -1 ? url : url.slice(0, queryStart);
@@ -67,6 +72,9 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
     let failure: unknown;
 
     try {
+      // A body refused at the front door (too large, a transfer coding we do not decode, too slow): whatever the route.
+      const refused = bodyRefusal(req);
+      if (refused) throw refused;
       const found = match(method, path);
       if (found.kind === 'found' && found.route.public) {
         template = found.route.path;
@@ -92,34 +100,40 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
       reply = problemResponse(error, requestId);
     }
 
-    // An unread oversized body is still on the socket: close it rather than read it.
-    const size = send(res, reply, req.bodyTooLarge === true);
+    // An unread refused body is still on the socket: close it rather than read it.
+    const size = send(res, reply, bodyLeftUnread(req));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     metrics.requestFinished(method, template, reply.status, seconds);
     logger.request(severityOf(reply.status), `${method} ${path} ${reply.status}`, {
       httpRequest: {
         requestMethod: method,
-        requestUrl: url,
+        requestUrl: redactUrl(url),
         status: reply.status,
         responseSize: String(size),
         latency: `${seconds.toFixed(6)}s`,
         userAgent: req.headers['user-agent'],
-        remoteIp: clientIp(req),
+        remoteIp: clientIp(req, trustedHops),
         protocol: `HTTP/${req.httpVersion}`,
       },
       request_id: requestId,
       route: template,
-      ...(reply.status >= 500 && failure !== undefined ? { error: describe(failure) } : {}),
+      // `stack` makes the line an Error Reporting event (see shared/logging.ts).
+      ...(reply.status >= 500 && failure !== undefined ? { error: describe(failure), stack: stackOf(failure) } : {}),
       ...traceFields(req.headers, project),
     });
   };
 }
 
-/** What a 5xx log line says about its cause: the message and stack for us, never sent to the client. */
+/** The stack Error Reporting groups a 5xx by: the thrown error's, or one made here for a thrown non-error. */
+function stackOf(error: unknown): string {
+  return (error instanceof Error && error.stack) || (new Error(`non-error thrown: ${String(error)}`).stack as string);
+}
+
+/** What a 5xx log line says about its cause in one line (the stack is in `stack`), never sent to the client. */
 function describe(error: unknown): string {
   if (error instanceof AppError) {
     const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
     return `${error.code}${cause}`;
   }
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

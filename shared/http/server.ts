@@ -1,19 +1,76 @@
 // The production server: node:http calling the `api` function directly, with the body limit, keep-alive settings,
 // and a drain on shutdown (Functions Framework's own CLI calls process.exit() on SIGTERM instead). Why it does not
 // go through the framework's Express app: docs/ARCHITECTURE.md, "Two ways to serve".
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Config } from '../config';
+import { errors } from '../errors';
 import type { Drain } from '../lifecycle';
 import type { Logger } from '../logging';
-import { readBodyWithLimit } from './body-limit';
+import { readBodyWithLimit, timeOutBodyRead } from './body-limit';
 import { MAX_BODY_BYTES } from './limits';
 import type { HttpFunction } from './pipeline';
+import { problemResponse } from './problem';
+import { requestIdFrom } from './request-id';
+import { API_RESPONSE_HEADERS } from './response-headers';
 
 // Longer than the idle timeouts of the proxies in front (Knative queue-proxy, Google load balancers),
 // so the server never closes a connection that a proxy is about to reuse.
 const KEEP_ALIVE_TIMEOUT_MS = 620_000;
+// A connection answered 408 closes once the answer is written; this bounds it if the peer never reads it.
+const TIMED_OUT_CONNECTION_GRACE_MS = 5000;
 
-export function createFunctionServer(fn: HttpFunction, { drain, logger }: { drain: Drain; logger: Logger }): Server {
-  const server = createServer();
+export interface ServerOptions {
+  drain: Drain;
+  logger: Logger;
+  config: Pick<Config, 'requestTimeoutMs' | 'maxConnections'>;
+}
+
+/** A raw HTTP/1.1 response for a connection no request object exists for (Node's parser refused or timed it out). */
+function rawResponse(status: number, headers: Record<string, string> = {}, body = ''): string {
+  const fields = {
+    ...API_RESPONSE_HEADERS,
+    ...headers,
+    ...(body ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}),
+  };
+  const lines = Object.entries({ ...fields, Connection: 'close' }).map(([name, value]) => `${name}: ${value}\r\n`);
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${lines.join('')}\r\n${body}`;
+}
+
+/**
+ * What Node does with a client error when nobody listens for 'clientError' (lib/_http_server.js, socketOnError),
+ * except the request timeout: a body still being read goes on to the pipeline as timed out (408 problem details,
+ * request id, log line), and a request whose headers never completed gets the same 408 problem here.
+ */
+function answerClientError(error: NodeJS.ErrnoException, connection: Duplex, logger: Logger): void {
+  const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  if (timedOut && timeOutBodyRead(connection)) {
+    setTimeout(() => connection.destroy(), TIMED_OUT_CONNECTION_GRACE_MS).unref();
+    return;
+  }
+  // Write only when no response has started on the connection, or it would corrupt that response.
+  const inFlight = (connection as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (connection.writable && !inFlight?.headersSent) {
+    if (timedOut) {
+      const requestId = requestIdFrom(undefined);
+      const reply = problemResponse(errors.requestTimeout(), requestId);
+      const headers = { 'Content-Type': `${reply.contentType}; charset=utf-8`, 'X-Request-ID': requestId };
+      connection.write(rawResponse(408, headers, JSON.stringify(reply.body)));
+      logger.warn('request timed out before its headers were complete', { request_id: requestId, status: 408 });
+    } else {
+      const status =
+        error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW' ? 413 : 400;
+      connection.write(rawResponse(status));
+    }
+  }
+  connection.destroy(error);
+}
+
+export function createFunctionServer(fn: HttpFunction, { drain, logger, config }: ServerOptions): Server {
+  // How often Node looks for requests past the timeout (default 30 s): often enough that a 408 is close to due.
+  const server = createServer({
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.requestTimeoutMs / 4))),
+  });
   // Responses not yet finished. Those in flight when draining starts must close their connection too: a
   // keep-alive connection that goes idle after server.close() stays open until keepAliveTimeout (620 s),
   // so the drain would only end at the SHUTDOWN_TIMEOUT_MS deadline.
@@ -25,8 +82,11 @@ export function createFunctionServer(fn: HttpFunction, { drain, logger }: { drai
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     fn(request, response).catch((error: unknown) => {
       // The pipeline answers every error itself; reaching here is a bug in it. Never leave the client hanging.
-      logger.error('request pipeline failed', { error: error instanceof Error ? error.stack : String(error) });
-      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'application/problem+json' });
+      // `stack` makes it an Error Reporting event (shared/logging.ts).
+      logger.error('request pipeline failed', { stack: error instanceof Error ? error.stack : String(error) });
+      if (!response.headersSent) {
+        response.writeHead(500, { ...API_RESPONSE_HEADERS, 'Content-Type': 'application/problem+json' });
+      }
       response.end();
     });
   };
@@ -43,8 +103,26 @@ export function createFunctionServer(fn: HttpFunction, { drain, logger }: { drai
     readBodyWithLimit(request, MAX_BODY_BYTES, () => handle(request, response));
   });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
-  server.requestTimeout = 60_000;
+  // Node times both from a request's first byte. Headers and body must all arrive within the request timeout; a
+  // headersTimeout above requestTimeout makes Node swap the two, which let a trickled body run for 621 s.
+  server.requestTimeout = config.requestTimeoutMs;
+  server.headersTimeout = config.requestTimeoutMs;
+  server.on('clientError', (error: NodeJS.ErrnoException, connection: Duplex) =>
+    answerClientError(error, connection, logger),
+  );
+  if (config.maxConnections > 0) {
+    // At the cap Node closes each new connection at once ('drop'). Closing the idle keep-alive connections then
+    // makes room, so sockets held open without a request cannot lock out the proxy in front; it reconnects.
+    server.maxConnections = config.maxConnections;
+    server.on('drop', () => server.closeIdleConnections());
+  }
+  // accept() failing (EMFILE, ENFILE: out of file descriptors) is the server's 'error' event, which would end the
+  // process without a listener. Freeing the idle connections' descriptors lets the next accept and query succeed.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.syscall !== 'accept') return; // listen errors: the caller's once('error') handles them
+    logger.warn('accepting a connection failed; closing idle connections', { error: error.message });
+    server.closeIdleConnections();
+  });
   return server;
 }
 

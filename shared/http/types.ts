@@ -3,6 +3,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
+import type { SchemaCheck } from '../db/schema';
 import type { ErrorCode } from '../errors';
 import type { Drain } from '../lifecycle';
 import type { Logger } from '../logging';
@@ -26,6 +27,7 @@ export interface ApiRequest {
 
 export interface ApiResponse {
   status: number;
+  /** A string is sent as text, a Buffer as bytes (contentType as given, no charset added), anything else as JSON. */
   body?: unknown;
   headers?: Record<string, string>;
   /** Defaults to application/json. */
@@ -39,6 +41,8 @@ export interface AppContext {
   logger: Logger;
   drain: Drain;
   metrics: Metrics;
+  /** Whether the database has the schema this build needs; `db` already waits for it. */
+  schema: SchemaCheck;
   /** The OpenAPI document of this app's routes, built once when the app is. */
   openApiDocument: object;
 }
@@ -72,4 +76,6 @@ export interface Route {
   responses: readonly SuccessDoc[];
   /** Errors the handler itself raises; the pipeline's own (auth, 405, 503 ...) are added for every route. */
   errors?: readonly ErrorCode[];
+  /** Served but left out of the OpenAPI document (the /docs page and its assets are not part of the API). */
+  undocumented?: true;
 }

@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { errors } from '../errors';
 import type { Queryable, Statement } from '../db/database';
 import { uniqueViolation } from '../db/failures';
+import { retryWriteConflicts } from '../db/retry';
 import type { CreateUserInput, PatchUserInput } from './schemas';
 import type { CursorPosition } from './cursor';
 
@@ -57,10 +58,13 @@ const fieldOfConstraint: Record<string, string> = {
   users_email_key: 'email',
 };
 
-/** A unique-index violation becomes 409 naming the field; the index decides, so concurrent writers race safely. */
-async function rethrowConflict<T>(write: Promise<T>): Promise<T> {
+/**
+ * A unique-index violation becomes 409 naming the field; the index decides, so concurrent writers race safely. A
+ * write that deadlocked with another (two users swapping emails) is retried a few times first (shared/db/retry.ts).
+ */
+async function rethrowConflict<T>(write: () => Promise<T>): Promise<T> {
   try {
-    return await write;
+    return await retryWriteConflicts(write);
   } catch (error) {
     const constraint = uniqueViolation(error);
     if (constraint === undefined) throw error;
@@ -90,18 +94,19 @@ export async function listUsers(
 }
 
 export async function insertUser(db: Queryable, input: CreateUserInput): Promise<User> {
-  const { rows } = await rethrowConflict(
-    db.query<User>(statements.insert, [uuidv7(), input.username, input.email, input.full_name]),
+  const id = uuidv7();
+  const { rows } = await rethrowConflict(() =>
+    db.query<User>(statements.insert, [id, input.username, input.email, input.full_name]),
   );
   return rows[0] as User;
 }
 
 export async function updateUser(db: Queryable, id: string, patch: PatchUserInput): Promise<User | undefined> {
   const values = [id, patch.username ?? null, patch.email ?? null, patch.full_name ?? null];
-  return (await rethrowConflict(db.query<User>(statements.update, values))).rows[0];
+  return (await rethrowConflict(() => db.query<User>(statements.update, values))).rows[0];
 }
 
 /** Deletes the user; resolves whether a row was there (the API answers 204 either way). */
 export async function deleteUser(db: Queryable, id: string): Promise<boolean> {
-  return (await db.query(statements.delete, [id])).rowCount > 0;
+  return (await retryWriteConflicts(() => db.query(statements.delete, [id]))).rowCount > 0;
 }

@@ -20,13 +20,28 @@ const codePoints = (value: string) => [...value].length;
 // the zero-width (non-)joiner that Persian and Indic names need.
 const NAME_CHARACTERS = /^(?:[\p{L}\p{M}\p{N} '’.,-]|\u200C|\u200D)+$/u;
 
+// What a reader sees: letters and digits, but not the Hangul fillers, letters by category that render as nothing.
+const VISIBLE_LETTER_OR_DIGIT = /(?![\u115F\u1160\u3164\uFFA0])[\p{L}\p{N}]/gu;
+const visibleLettersAndDigits = (value: string) => value.match(VISIBLE_LETTER_OR_DIGIT)?.length ?? 0;
+const wellFormedName = (value: string) =>
+  codePoints(value) >= 2 && codePoints(value) <= 100 && NAME_CHARACTERS.test(value);
+
 export const fullName = z
   .string({ error: 'must be a string' })
   .transform((value) => value.trim().replace(/\s+/g, ' '))
   .refine((value) => codePoints(value) >= 2, 'must be at least 2 characters')
   .refine((value) => codePoints(value) <= 100, 'must be at most 100 characters')
   .refine((value) => NAME_CHARACTERS.test(value), "must hold only letters, digits, spaces and ' . , -")
-  .meta({ description: "2–100 characters after trimming; letters of any script, digits, spaces and ' ’ . , -" });
+  // Only marks or joiners ("\u200d\u200d", "\u0301\u0301\u0301") pass the rules above yet show nothing; said only
+  // when those rules hold, so that each bad name gets one message.
+  .refine(
+    (value) => !wellFormedName(value) || visibleLettersAndDigits(value) >= 2,
+    'must hold at least 2 letters or digits',
+  )
+  .meta({
+    description:
+      "2–100 characters after trimming, at least 2 of them letters or digits; letters of any script, digits, spaces and ' ’ . , -",
+  });
 
 export const createUserInput = z.strictObject(
   { username, email, full_name: fullName },
@@ -42,7 +57,17 @@ export const patchUserInput = z
     message: 'must set at least one of username, email, full_name',
   });
 
-export const userId = z.uuid({ error: 'must be a UUID' });
+// As PostgreSQL's uuid type reads them: any 8-4-4-4-12 hex string (no version or variant bits required), either
+// case, optionally in braces; not the unhyphenated or oddly grouped forms PostgreSQL also takes. Queried, and shown
+// in errors, in the canonical lower-case form.
+const UUID_TEXT =
+  /^(?:[\dA-Fa-f]{8}-[\dA-Fa-f]{4}-[\dA-Fa-f]{4}-[\dA-Fa-f]{4}-[\dA-Fa-f]{12}|\{[\dA-Fa-f]{8}-[\dA-Fa-f]{4}-[\dA-Fa-f]{4}-[\dA-Fa-f]{4}-[\dA-Fa-f]{12}\})$/;
+
+export const userId = z
+  .string({ error: 'must be a UUID' })
+  .regex(UUID_TEXT, 'must be a UUID')
+  .transform((value) => value.replace(/[{}]/g, '').toLowerCase())
+  .meta({ description: 'A UUID, 8-4-4-4-12 hex digits in either case, optionally in braces; any version.' });
 
 export const listQuery = z.strictObject({
   limit: z

@@ -167,7 +167,7 @@ describe(`the image's command, run from a reproduced image layout (${backend})`,
     try {
       const ready = await call(container.url, 'GET', '/ready');
       expect(ready.status).toBe(200);
-      expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok' } });
+      expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok', schema: 'ok' } });
       expect((await call(container.url, 'GET', '/health')).status).toBe(200);
       expect(container.logs.find((line) => line.message === 'usersvc listening')).toMatchObject({
         database: backend,

@@ -4,6 +4,7 @@ import http from 'node:http';
 import { setups, useApp } from '../support/app';
 import { backends } from '../support/database';
 import { call, type Reply } from '../support/http';
+import { exchangeRaw } from '../support/raw-socket';
 
 const PROBLEM = /^application\/problem\+json; charset=utf-8$/;
 
@@ -218,6 +219,120 @@ describe.each(setups(backends))('error responses on $name', ({ backend, via }) =
 
   it('answers a bad percent-encoding in a path parameter with 400', async () => {
     expectProblem(await call(running.url, 'GET', '/api/v1/users/username/%E0%A4%A'), 400, 'VALIDATION_FAILED');
+  });
+
+  // Issue 9, "Input": names made only of joiners or combining marks pass the character rules yet show nothing.
+  it.each([
+    ['zero-width joiners', '\u200d\u200d'],
+    ['combining marks', '\u0301\u0301\u0301'],
+    ['one letter and marks', 'x\u0301\u0301'],
+    ['Hangul fillers', '\u3164\u3164'],
+  ])('refuses a full_name of %s with 400: it needs 2 visible letters or digits', async (_what, name) => {
+    const create = await call(running.url, 'POST', '/api/v1/users', {
+      json: { ...validUser(`inv${Date.now().toString(36)}`), full_name: name },
+    });
+    expectProblem(create, 400, 'VALIDATION_FAILED');
+    expect(create.body.errors).toEqual([{ field: 'full_name', message: 'must hold at least 2 letters or digits' }]);
+    const patch = await call(running.url, 'PATCH', '/api/v1/users/id/00000000-0000-4000-8000-000000000000', {
+      json: { full_name: name },
+    });
+    expectProblem(patch, 400, 'VALIDATION_FAILED');
+  });
+
+  it('still takes short names of two letters or digits in any script, with marks and joiners', async () => {
+    for (const name of ['Ng', '李明', 'e\u0301e', 'R2', 'می\u200cر']) {
+      const user = validUser(`vis${Date.now().toString(36)}${name.length}`);
+      const reply = await call(running.url, 'POST', '/api/v1/users', { json: { ...user, full_name: name } });
+      expect([name, reply.status]).toEqual([name, 201]);
+    }
+  });
+
+  // Issue 9, "Input": RFC 9112 §3.2.2, a server must accept a request target in absolute-form.
+  it('serves an absolute-form request target as its path', async () => {
+    const list = await rawRequest(
+      running.url,
+      { method: 'GET', path: 'http://example.com/api/v1/users?limit=1' },
+      (r) => r.end(),
+    );
+    expect(list.status).toBe(200);
+    expect(JSON.parse(list.body)).toMatchObject({ data: expect.any(Array) });
+    const health = await rawRequest(running.url, { method: 'GET', path: 'HTTP://Example.com:8080/health' }, (r) =>
+      r.end(),
+    );
+    expect([health.status, JSON.parse(health.body)]).toEqual([200, { status: 'ok' }]);
+    const root = await rawRequest(running.url, { method: 'GET', path: 'http://example.com' }, (r) => r.end());
+    expect(JSON.parse(root.body)).toMatchObject({ code: 'ROUTE_NOT_FOUND', detail: 'No route matches /.' });
+  });
+
+  // Issue 9, "Input": a transfer coding other than chunked would reach the handlers still encoded.
+  it.each(['gzip, chunked', 'deflate,chunked', 'GZIP , Chunked'])(
+    'refuses Transfer-Encoding: %s with 400 and closes the connection, whatever the method',
+    async (transferEncoding) => {
+      for (const method of ['POST', 'GET', 'DELETE']) {
+        const path = method === 'POST' ? '/api/v1/users' : '/api/v1/users/id/00000000-0000-4000-8000-000000000000';
+        const body = JSON.stringify(validUser(`te${Date.now().toString(36)}`));
+        const { statuses, text } = await exchangeRaw(
+          running.url,
+          `${method} ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+            `Transfer-Encoding: ${transferEncoding}\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+        );
+        expect([method, statuses]).toEqual([method, [400]]);
+        expect(text).toMatch(/\r\nConnection: close\r\n/i);
+        expect(text).toContain('"code":"UNSUPPORTED_TRANSFER_CODING"');
+      }
+    },
+  );
+
+  // Issue 9, "Declared size on any method": refused before any handler runs, so the DELETE does not happen.
+  it.each(['DELETE', 'GET', 'PATCH', 'HEAD'])(
+    'answers %s with a declared Content-Length over 64 KiB with 413 before any handler, and closes',
+    async (method) => {
+      const user = await call<{ id: string }>(running.url, 'POST', '/api/v1/users', {
+        json: validUser(`cl${method.toLowerCase()}${Date.now().toString(36)}`),
+      });
+      expect(user.status).toBe(201);
+      const reply = await rawRequest(
+        `${running.url}/api/v1/users/id/${user.body.id}`,
+        { method, headers: { 'content-length': '999999999' } },
+        (request) => request.flushHeaders(),
+      );
+      expect(reply.status).toBe(413);
+      expect(reply.headers.connection).toBe('close');
+      expect((await call(running.url, 'GET', `/api/v1/users/id/${user.body.id}`)).status).toBe(200);
+    },
+  );
+
+  it('answers a GET whose chunked body grows past 64 KiB with 413', async () => {
+    const reply = await rawRequest(
+      `${running.url}/api/v1/users`,
+      { method: 'GET', headers: { 'transfer-encoding': 'chunked' } },
+      (request) => request.write('x'.repeat(70 * 1024)),
+    );
+    expect(reply.status).toBe(413);
+  });
+
+  // Issue 9, "Pipelined after 413": the client sees only the 413, so what follows it must not run either.
+  it.each([
+    ['declared', (body: string) => `Content-Length: ${body.length}\r\n\r\n${body}`],
+    [
+      'chunked',
+      (body: string) => `Transfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+    ],
+  ])('runs nothing pipelined behind a body refused with 413 (%s)', async (_framing, frame) => {
+    const name = `piped${Date.now().toString(36)}`;
+    const follower = JSON.stringify(validUser(name));
+    const { statuses } = await exchangeRaw(
+      running.url,
+      `POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${frame(`{"x":"${'a'.repeat(70 * 1024)}"}`)}` +
+        `POST /api/v1/users HTTP/1.1\r\nHost: x\r\nX-Request-ID: ${name}-1\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${follower.length}\r\n\r\n${follower}` +
+        `GET /health HTTP/1.1\r\nHost: x\r\nX-Request-ID: ${name}-2\r\n\r\n`,
+    );
+    expect(statuses).toEqual([413]);
+    // Had a follower run, its log line would be written when it finished: give a slow insert time to.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(running.logs.filter((line) => String(line.request_id).startsWith(name))).toEqual([]);
+    expect((await call(running.url, 'GET', `/api/v1/users/username/${name}`)).status).toBe(404);
   });
 });
 

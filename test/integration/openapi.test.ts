@@ -1,6 +1,7 @@
 // /openapi.json is the route table: every route is an operation and every operation a route, with the responses the
 // pipeline adds (auth when it is on, 405, 503 with Retry-After), served publicly.
 import { routes } from '../../functions/routes';
+import type { Route } from '../../shared/http/types';
 import { useApp } from '../support/app';
 import { call } from '../support/http';
 
@@ -29,13 +30,13 @@ describe('the OpenAPI document with API keys on', () => {
     document = reply.body;
   });
 
-  it('lists exactly the routes of the route table, by method, path and operationId', () => {
+  it('lists exactly the documented routes of the route table, by method, path and operationId', () => {
     const documented = operations(document).map(
       ({ path, method, operation }) => `${operation.operationId} ${method} ${path}`,
     );
-    const table = Object.entries(routes).map(
-      ([name, route]) => `${name} ${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`,
-    );
+    const table = Object.entries(routes as Record<string, Route>)
+      .filter(([, route]) => !route.undocumented)
+      .map(([name, route]) => `${name} ${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`);
     expect(documented.sort()).toEqual(table.sort());
   });
 
@@ -66,6 +67,22 @@ describe('the OpenAPI document with API keys on', () => {
       if (path.startsWith('/api/')) expect(operation.responses['503']?.headers).toHaveProperty('Retry-After');
     }
     expect(document.paths['/ready']?.get?.responses['503']?.headers).toHaveProperty('Retry-After');
+  });
+
+  it('gives every operation the refusals made before routing: 408, 413, and 400 for a transfer coding', () => {
+    for (const { operation } of operations(document)) {
+      expect([operation.operationId, Object.keys(operation.responses)]).toEqual([
+        operation.operationId,
+        expect.arrayContaining(['400', '408', '413']),
+      ]);
+      expect(JSON.stringify(operation.responses['400'])).toContain('UNSUPPORTED_TRANSFER_CODING');
+    }
+    const writes = [
+      document.paths['/api/v1/users']?.post,
+      document.paths['/api/v1/users/id/{id}']?.patch,
+      document.paths['/api/v1/users/id/{id}']?.delete,
+    ];
+    for (const write of writes) expect(JSON.stringify(write?.responses['409'])).toContain('WRITE_CONFLICT');
   });
 
   it('documents the Location header of a create and the body limits of writes', () => {

@@ -12,9 +12,9 @@ describe.each(backends)('probes on %s', (backend) => {
     expect(reply.body).toEqual({ status: 'ok' });
   });
 
-  it('answers /ready with 200 when the database answers', async () => {
+  it('answers /ready with 200 when the database answers and has this build’s schema', async () => {
     const reply = await call(running.url, 'GET', '/ready');
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({ status: 'ready', checks: { database: 'ok' } });
+    expect(reply.body).toEqual({ status: 'ready', checks: { database: 'ok', schema: 'ok' } });
   });
 });

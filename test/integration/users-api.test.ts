@@ -81,6 +81,38 @@ describe.each(setups(backends))('users API on $name', ({ backend, via }) => {
       expect(reply.status).toBe(400);
       expect(reply.body.errors).toEqual([{ field: 'path.id', message: 'must be a UUID' }]);
     });
+
+    // Issue 9, "UUIDs as PostgreSQL reads them": clients test "not found" with ids like this one (no version bits).
+    it('reads any 8-4-4-4-12 hex id as PostgreSQL does: 404 GET and PATCH, 204 DELETE for one no user has', async () => {
+      for (const id of ['12345678-1234-1234-1234-123456789012', 'ABCDEF12-0000-0000-0000-00000000000F']) {
+        const get = await call(running.url, 'GET', `/api/v1/users/id/${id}`);
+        expect([get.status, get.body.code]).toEqual([404, 'USER_NOT_FOUND']);
+        expect(get.body.detail).toBe(`No user has id "${id.toLowerCase()}".`);
+        const patch = await call(running.url, 'PATCH', `/api/v1/users/id/${id}`, { json: { full_name: 'No One' } });
+        expect([patch.status, patch.body.code]).toEqual([404, 'USER_NOT_FOUND']);
+        expect((await call(running.url, 'DELETE', `/api/v1/users/id/${id}`)).status).toBe(204);
+      }
+    });
+
+    it('finds a user by its id in upper case or in braces, and answers with the canonical id', async () => {
+      const user = await newUser();
+      for (const id of [user.id.toUpperCase(), `{${user.id}}`, encodeURIComponent(`{${user.id.toUpperCase()}}`)]) {
+        const reply = await call<User>(running.url, 'GET', `/api/v1/users/id/${id}`);
+        expect([id, reply.status, reply.body.id]).toEqual([id, 200, user.id]);
+      }
+    });
+
+    it.each([
+      ['without hyphens', '12345678123412341234123456789012'],
+      ['grouped otherwise', '1234-5678-1234-1234-1234-1234-5678-9012'],
+      ['with a URN prefix', 'urn:uuid:12345678-1234-1234-1234-123456789012'],
+      ['with a brace missing', '{12345678-1234-1234-1234-123456789012'],
+      ['with a non-hex digit', '12345678-1234-1234-1234-12345678901g'],
+    ])('refuses an id %s with 400 naming path.id', async (_form, id) => {
+      const reply = await call(running.url, 'GET', `/api/v1/users/id/${encodeURIComponent(id)}`);
+      expect(reply.status).toBe(400);
+      expect(reply.body.errors).toEqual([{ field: 'path.id', message: 'must be a UUID' }]);
+    });
   });
 
   describe('GET /api/v1/users/username/:username', () => {
@@ -249,5 +281,15 @@ describe.each(setups(backends))('users API on $name', ({ backend, via }) => {
       expect(reply.status).toBe(400);
       expect(reply.body.errors).toEqual([{ field: 'query.offset', message: 'is not a known field' }]);
     });
+
+    it.each(['limit=1&limit=3', 'limit=2&limit=2', 'cursor=a&limit=5&cursor=b'])(
+      'rejects a repeated query parameter (%s) with 400 naming it, not the last one winning',
+      async (query) => {
+        const reply = await call(running.url, 'GET', `/api/v1/users?${query}`);
+        expect(reply.status).toBe(400);
+        const repeated = query.startsWith('cursor') ? 'query.cursor' : 'query.limit';
+        expect(reply.body.errors).toEqual([{ field: repeated, message: 'must be given once' }]);
+      },
+    );
   });
 });

@@ -2,16 +2,18 @@
 // serves it on an ephemeral port over a real node:http server, or through Functions Framework's own Express app.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Writable } from 'node:stream';
 import { http as registerFunction } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { createApp, type App } from '../../functions/app';
-import { loadConfig } from '../../shared/config';
+import { loadConfig, type Config } from '../../shared/config';
 import { openDatabase } from '../../shared/db';
 import type { Database } from '../../shared/db/database';
+import { embeddedDatabase } from '../../shared/db/embedded';
 import { prepareEmbeddedDatabase } from '../../shared/db/embedded-setup';
 import { adaptFrameworkApps } from '../../shared/http/framework';
 import { closeServer, createFunctionServer } from '../../shared/http/server';
-import { createLogger } from '../../shared/logging';
+import { createLogger, type Logger } from '../../shared/logging';
 import { createPostgresDatabase, emptyEmbeddedDatabase, type Backend, type TestDatabase } from './database';
 import { captureLogs, type LogCapture } from './logs';
 
@@ -31,6 +33,10 @@ export interface AppOptions {
   env?: Record<string, string>;
   /** `api` (default) or a route's name, e.g. `createUser`. */
   target?: string;
+  /** false: the database starts with no migration applied (the embedded one too), for the schema gate's tests. */
+  migrated?: boolean;
+  /** Builds the app's logger over the captured stream instead of createLogger (e.g. to also feed another). */
+  logger?: (config: Config, stream: Writable) => Logger;
 }
 
 export interface TestApp extends Pick<LogCapture, 'logs' | 'output' | 'waitFor'> {
@@ -50,24 +56,35 @@ function listen(server: Server): Promise<string> {
   });
 }
 
-export async function startApp({ backend = 'embedded', via = 'node', env = {}, target = 'api' }: AppOptions = {}) {
+export async function startApp({
+  backend = 'embedded',
+  via = 'node',
+  env = {},
+  target = 'api',
+  migrated = true,
+  logger: makeLogger = createLogger,
+}: AppOptions = {}) {
   const capture = captureLogs();
   const config = loadConfig({ LOG_LEVEL: 'info', ...env });
-  const logger = createLogger(config, capture.stream);
+  const logger = makeLogger(config, capture.stream);
 
   let db: Database;
   let testDb: TestDatabase;
   if (env.DATABASE_URL) {
     db = await openDatabase(config, logger);
-    testDb = { query: () => Promise.reject(new Error('no direct access')), drop: () => Promise.resolve() };
+    const noAccess = () => Promise.reject(new Error('no direct access'));
+    testDb = { query: noAccess, migrate: noAccess, drop: () => Promise.resolve() };
   } else if (backend === 'postgres') {
-    testDb = await createPostgresDatabase();
+    testDb = await createPostgresDatabase({ migrated });
     db = await openDatabase(loadConfig({ ...env, DATABASE_URL: testDb.url }), logger);
   } else {
     const embedded = await emptyEmbeddedDatabase();
     testDb = embedded;
     // The embedded default migrates and seeds itself; the worker's PGlite outlives the app.
-    db = { ...(await prepareEmbeddedDatabase(embedded.pglite, logger)), close: () => Promise.resolve() };
+    const prepared = migrated
+      ? await prepareEmbeddedDatabase(embedded.pglite, logger)
+      : embeddedDatabase(embedded.pglite);
+    db = { ...prepared, close: () => Promise.resolve() };
   }
 
   const app = createApp({ config, db, logger });
@@ -80,7 +97,7 @@ export async function startApp({ backend = 'embedded', via = 'node', env = {}, t
     registerFunction(name, fn);
     server = getTestServer(name);
   } else {
-    server = createFunctionServer(fn, { drain: app.context.drain, logger });
+    server = createFunctionServer(fn, { drain: app.context.drain, logger, config });
   }
   const url = await listen(server);
 

@@ -8,8 +8,16 @@ import { migrate } from '../../shared/db/migrate';
 
 export type Backend = 'embedded' | 'postgres';
 
-/** The backends to run against: PGlite always, the real PostgreSQL when DATABASE_URL is set. */
-export const backends: Backend[] = process.env.DATABASE_URL ? ['embedded', 'postgres'] : ['embedded'];
+/**
+ * The backends to run against: PGlite always, the real PostgreSQL when DATABASE_URL is set; TEST_BACKENDS=postgres
+ * keeps only the latter (the compatibility gate, test/compat/, runs an older build's suite on a newer schema there).
+ */
+export const backends: Backend[] = (
+  process.env.DATABASE_URL ? (['embedded', 'postgres'] as const) : (['embedded'] as const)
+).filter((backend) => !process.env.TEST_BACKENDS || process.env.TEST_BACKENDS.split(',').includes(backend));
+
+/** The migrations test databases get: this build's, or COMPAT_MIGRATIONS_DIR's (a newer build's, for the gate). */
+const migrations = { dir: process.env.COMPAT_MIGRATIONS_DIR || undefined };
 
 declare global {
   // Set by test/support/worker-environment.js: the worker's one PGlite.
@@ -20,6 +28,8 @@ export interface TestDatabase {
   /** A connection string (postgres only). */
   url?: string;
   query<Row = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<Row[]>;
+  /** Applies every pending migration, as `npm run migrate up` does. */
+  migrate(): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -29,8 +39,8 @@ function withDatabase(url: string, name: string): string {
   return parsed.toString();
 }
 
-/** A new, migrated PostgreSQL database on the server of DATABASE_URL. */
-export async function createPostgresDatabase(): Promise<TestDatabase & { url: string }> {
+/** A new PostgreSQL database on the server of DATABASE_URL, migrated unless told otherwise. */
+export async function createPostgresDatabase({ migrated = true } = {}): Promise<TestDatabase & { url: string }> {
   const adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) throw new Error('DATABASE_URL is not set');
   const name = `usersvc_test_${randomBytes(6).toString('hex')}`;
@@ -39,12 +49,13 @@ export async function createPostgresDatabase(): Promise<TestDatabase & { url: st
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = withDatabase(adminUrl, name);
-  await migrate({ databaseUrl: url }, { direction: 'up' });
+  if (migrated) await migrate({ databaseUrl: url }, { direction: 'up', ...migrations });
   const client = new Client({ connectionString: url });
   await client.connect();
   return {
     url,
     query: async <Row>(sql: string, values?: unknown[]) => (await client.query(sql, values)).rows as Row[],
+    migrate: async () => void (await migrate({ databaseUrl: url }, { direction: 'up', ...migrations })),
     async drop() {
       await client.end();
       const dropper = new Client({ connectionString: adminUrl });
@@ -66,6 +77,7 @@ export async function emptyEmbeddedDatabase(): Promise<{ pglite: PGlite } & Test
   return {
     pglite,
     query: async <Row>(sql: string, values?: unknown[]) => (await pglite.query<Row>(sql, values)).rows,
+    migrate: async () => void (await migrate({ pglite }, { direction: 'up' })),
     drop: () => Promise.resolve(), // the next file resets it; the worker keeps PGlite for the next one
   };
 }
@@ -84,6 +96,7 @@ export async function createServiceDatabase(backend: Backend): Promise<ServiceDa
   return {
     env: { PGLITE_DATA_DIR: 'memory://', DATABASE_URL: undefined, POSTGRES_HOST: undefined },
     query: () => Promise.reject(new Error('the embedded database lives inside the service process')),
+    migrate: () => Promise.reject(new Error('the embedded service migrates itself')),
     drop: () => Promise.resolve(),
   };
 }

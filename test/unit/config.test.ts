@@ -14,6 +14,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it('defaults the request timeout below the revision timeout and caps connections above queue-proxy’s', () => {
+    expect(loadConfig({})).toMatchObject({ requestTimeoutMs: 30_000, maxConnections: 256 });
+    expect(loadConfig({ REQUEST_TIMEOUT_MS: '1000', MAX_CONNECTIONS: '0' })).toMatchObject({
+      requestTimeoutMs: 1000,
+      maxConnections: 0,
+    });
+  });
+
   it('prefers DATABASE_URL over POSTGRES_*', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u@h:5432/d', POSTGRES_HOST: 'other' });
     expect(config.database).toEqual({
@@ -42,6 +50,24 @@ describe('loadConfig', () => {
     });
   });
 
+  it('logs to stdout, trusts the 4 X-Forwarded-For entries of Knative behind a Google load balancer, names itself usersvc', () => {
+    expect(loadConfig({})).toMatchObject({ logTarget: 'stdout', trustedProxyHops: 4, serviceName: 'usersvc' });
+    expect(loadConfig({}).serviceRevision).toBeUndefined();
+    expect(
+      loadConfig({
+        LOG_TARGET: 'cloud-logging',
+        TRUSTED_PROXY_HOPS: '0',
+        K_SERVICE: 'users',
+        K_REVISION: 'users-00007',
+      }),
+    ).toMatchObject({
+      logTarget: 'cloud-logging',
+      trustedProxyHops: 0,
+      serviceName: 'users',
+      serviceRevision: 'users-00007',
+    });
+  });
+
   it('splits API_KEY on commas so that two keys can be live during a rotation', () => {
     expect(loadConfig({ API_KEY: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb' }).apiKeys).toEqual([
       'aaaaaaaaaaaaaaaa',
@@ -56,6 +82,10 @@ describe('loadConfig', () => {
     ['POSTGRES_SSL_MODE', { POSTGRES_SSL_MODE: 'prefer' }],
     ['DB_STATEMENT_TIMEOUT_MS', { DB_STATEMENT_TIMEOUT_MS: '-5' }],
     ['DATABASE_URL', { DATABASE_URL: 'not a url' }],
+    ['REQUEST_TIMEOUT_MS', { REQUEST_TIMEOUT_MS: '10' }],
+    ['MAX_CONNECTIONS', { MAX_CONNECTIONS: 'many' }],
+    ['LOG_TARGET', { LOG_TARGET: 'syslog' }],
+    ['TRUSTED_PROXY_HOPS', { TRUSTED_PROXY_HOPS: 'all' }],
   ])('throws a ConfigError naming %s', (variable, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^invalid configuration: ${variable} `));

@@ -217,6 +217,18 @@ export const nearMiss: fc.Arbitrary<NearMiss> = fc.oneof(
     fc.tuple(fc.integer({ min: 101, max: 140 }), fc.constantFrom('n', 'é', '𝒜', 'ж')).map(([n, ch]) => ch.repeat(n)),
   ),
   nearMissOf('full_name', fc.constant('e\u0301'.repeat(51))),
+  // Nothing a reader sees: joiners, combining marks, Hangul fillers, or one letter among them (issue 9).
+  nearMissOf(
+    'full_name',
+    fc.constantFrom(
+      '\u200d\u200d',
+      '\u0301\u0301\u0301',
+      '\u200c\u0301',
+      '\u3164\u3164',
+      'x\u0301\u200d',
+      ' \u0301 \u0301 ',
+    ),
+  ),
   nearMissOf(
     'full_name',
     fc
@@ -225,10 +237,13 @@ export const nearMiss: fc.Arbitrary<NearMiss> = fc.oneof(
   ),
 );
 
-/** A random UUID in canonical form (any version: the API takes any RFC 4122 UUID). */
+/** A random UUID in canonical form (any version: the API takes any 8-4-4-4-12 hex string, as PostgreSQL does). */
 export const anyUuid = fc.uuid();
 
-/** Almost UUIDs: a character short or long, no dashes, braces, a URN prefix, a bad variant, padded. */
+/**
+ * Almost UUIDs: a character short or long, no dashes, a URN prefix, a bad variant, padded; and two the API takes as
+ * PostgreSQL does, braces and version 0.
+ */
 export const uuidLike = fc.tuple(anyUuid, fc.nat(8)).map(([id, how]) => {
   switch (how) {
     case 0:

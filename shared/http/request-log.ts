@@ -1,0 +1,36 @@
+// What the request log may say about a request target: the values of secret query parameters are replaced.
+
+/** Query parameters whose values never reach a log line, compared case-insensitively after percent-decoding. */
+const SECRET_PARAMETERS = new Set(['api_key', 'token', 'key', 'password', 'secret', 'signature']);
+export const REDACTED = '[REDACTED]';
+
+function isSecret(rawName: string): boolean {
+  let name = rawName;
+  if (name.includes('%') || name.includes('+')) {
+    try {
+      name = decodeURIComponent(name.replace(/\+/g, ' '));
+    } catch {
+      // Not decodable: compared as sent.
+    }
+  }
+  return SECRET_PARAMETERS.has(name.trim().toLowerCase());
+}
+
+/**
+ * The target with each secret parameter's value replaced by `[REDACTED]`, every occurrence, the rest as sent. A target
+ * without a query string is returned as it is, so the request line pays for this only when there is a query.
+ */
+export function redactUrl(url: string): string {
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1) return url;
+  const parts = url.slice(queryStart + 1).split('&');
+  let changed = false;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
+    const equals = part.indexOf('=');
+    if (equals === -1 || !isSecret(part.slice(0, equals))) continue;
+    parts[i] = `${part.slice(0, equals + 1)}${REDACTED}`;
+    changed = true;
+  }
+  return changed ? `${url.slice(0, queryStart + 1)}${parts.join('&')}` : url;
+}
