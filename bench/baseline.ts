@@ -11,7 +11,7 @@ import {
   insertUser,
   listUsers,
   updateUser,
-  type User,
+  type VersionedUser,
 } from '../shared/users/repository';
 import type { CreateUserInput, PatchUserInput } from '../shared/users/schemas';
 
@@ -53,8 +53,8 @@ function readJson<T>(req: IncomingMessage): Promise<T> {
   });
 }
 
-function user(res: ServerResponse, found: User | undefined, status = 200): void {
-  if (found) reply(res, status, found);
+function user(res: ServerResponse, found: VersionedUser | undefined, status = 200): void {
+  if (found) reply(res, status, found.user);
   else reply(res, 404, { code: 'USER_NOT_FOUND' });
 }
 

@@ -13,7 +13,18 @@ import { getUserByUsername } from './users/get-by-username';
 import { listUsersHandler } from './users/list';
 import { patchUser } from './users/patch';
 
-const user = (status: number, description: string) => ({ status, description, schema: 'User' });
+const ETAG = { ETag: 'The user’s version, strong; send it in If-None-Match or If-Match' };
+const user = (status: number, description: string) => ({ status, description, schema: 'User', headers: ETAG });
+// A user read: 200 with its ETag, or 304 when If-None-Match names it.
+const userRead = [
+  user(200, 'The user'),
+  { status: 304, description: 'Not modified: If-None-Match names the current version', headers: ETAG },
+];
+const IF_NONE_MATCH = { name: 'If-None-Match', description: 'An ETag of the user; 304 when it is still current' };
+const IF_MATCH = {
+  name: 'If-Match',
+  description: 'An ETag of the user: write only if it is still current, else 412 and nothing is written',
+};
 
 export const routes = {
   health: {
@@ -80,7 +91,7 @@ export const routes = {
     handler: createUser,
     summary: 'Create a user',
     body: 'CreateUser',
-    responses: [{ ...user(201, 'Created'), headers: { Location: 'The new user’s URL' } }],
+    responses: [{ ...user(201, 'Created'), headers: { ...ETAG, Location: 'The new user’s URL' } }],
     errors: [
       'MALFORMED_JSON',
       'VALIDATION_FAILED',
@@ -96,7 +107,8 @@ export const routes = {
     path: '/api/v1/users/id/:id',
     handler: getUserById,
     summary: 'Get a user by id',
-    responses: [user(200, 'The user')],
+    headers: [IF_NONE_MATCH],
+    responses: userRead,
     errors: ['VALIDATION_FAILED', 'USER_NOT_FOUND', 'DATABASE_UNAVAILABLE'],
   },
   getUserByUsername: {
@@ -104,7 +116,8 @@ export const routes = {
     path: '/api/v1/users/username/:username',
     handler: getUserByUsername,
     summary: 'Get a user by username (case-insensitive)',
-    responses: [user(200, 'The user')],
+    headers: [IF_NONE_MATCH],
+    responses: userRead,
     errors: ['VALIDATION_FAILED', 'USER_NOT_FOUND', 'DATABASE_UNAVAILABLE'],
   },
   patchUser: {
@@ -113,11 +126,13 @@ export const routes = {
     handler: patchUser,
     summary: 'Change some of a user’s fields',
     body: 'PatchUser',
+    headers: [IF_MATCH],
     responses: [user(200, 'The updated user')],
     errors: [
       'MALFORMED_JSON',
       'VALIDATION_FAILED',
       'USER_NOT_FOUND',
+      'PRECONDITION_FAILED',
       'USER_CONFLICT',
       'WRITE_CONFLICT',
       'PAYLOAD_TOO_LARGE',
@@ -129,9 +144,10 @@ export const routes = {
     method: 'DELETE',
     path: '/api/v1/users/id/:id',
     handler: deleteUser,
-    summary: 'Delete a user (idempotent)',
+    summary: 'Delete a user (idempotent without If-Match)',
+    headers: [IF_MATCH],
     responses: [{ status: 204, description: 'Deleted, or was already gone' }],
-    errors: ['VALIDATION_FAILED', 'WRITE_CONFLICT', 'DATABASE_UNAVAILABLE'],
+    errors: ['VALIDATION_FAILED', 'WRITE_CONFLICT', 'DATABASE_UNAVAILABLE', 'PRECONDITION_FAILED'],
   },
   // The API reference page (functions/docs/): public like the document, and not itself part of it. Last in the
   // table, so that API requests are matched before the router looks at these.

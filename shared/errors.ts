@@ -64,6 +64,11 @@ export const errorCatalogue = {
     title: 'Write conflict',
     when: 'Concurrent writes to the same users kept deadlocking with this one, retried a few times; send it again.',
   },
+  PRECONDITION_FAILED: {
+    status: 412,
+    title: 'Precondition failed',
+    when: 'A PATCH or DELETE whose `If-Match` names no current version of the user (changed or deleted since); nothing was written.',
+  },
   PAYLOAD_TOO_LARGE: {
     status: 413,
     title: 'Payload too large',
@@ -144,6 +149,8 @@ export const errors = {
     AppError.make('WRITE_CONFLICT', 'A concurrent write to the same users conflicted with this one; retry.', { cause }),
   unsupportedTransferCoding: () =>
     AppError.make('UNSUPPORTED_TRANSFER_CODING', 'Send the body with Transfer-Encoding: chunked or Content-Length.'),
+  preconditionFailed: () =>
+    AppError.make('PRECONDITION_FAILED', 'The user has changed since the ETag in If-Match; GET it again and retry.'),
   payloadTooLarge: () => AppError.make('PAYLOAD_TOO_LARGE', `The body must be at most ${MAX_BODY_BYTES} bytes.`),
   unsupportedMediaType: () =>
     AppError.make('UNSUPPORTED_MEDIA_TYPE', 'Send the body uncompressed, as Content-Type: application/json (UTF-8).'),

@@ -152,6 +152,12 @@ function operation(name: string, route: Route, authRequired: boolean) {
       schema: jsonSchemaOf(pathParameterSchemas[param as string] ?? z.string()),
     })),
     ...(route.query ?? []).map((parameter) => ({ in: 'query', required: false, ...parameter })),
+    ...(route.headers ?? []).map((header) => ({
+      in: 'header',
+      required: false,
+      schema: { type: 'string' },
+      ...header,
+    })),
   ];
   return {
     operationId: name,

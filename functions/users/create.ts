@@ -3,10 +3,11 @@ import { jsonBody } from '../../shared/http/json-body';
 import { insertUser } from '../../shared/users/repository';
 import { createUserInput } from '../../shared/users/schemas';
 import { parseWith } from '../../shared/validation';
+import { userResponse } from './representation';
 import type { Handler } from '../../shared/http/types';
 
 export const createUser: Handler = async (request, { db }) => {
   const input = parseWith(createUserInput, jsonBody(request));
-  const user = await insertUser(db, input);
-  return { status: 201, body: user, headers: { Location: `/api/v1/users/id/${user.id}` } };
+  const created = await insertUser(db, input);
+  return userResponse(201, created, { Location: `/api/v1/users/id/${created.user.id}` });
 };

@@ -4,7 +4,7 @@ import type { Database, Queryable, QueryResult, Statement } from './database';
 import { errors } from '../errors';
 
 /** The newest migration the code relies on; test/unit/schema.test.ts keeps it equal to the newest in migrations/. */
-export const REQUIRED_MIGRATION = '1764086400000_create-users';
+export const REQUIRED_MIGRATION = '1795910400000_users-version';
 
 const applied = { name: 'schema_migration_applied', text: 'SELECT 1 FROM pgmigrations WHERE name = $1' };
 

@@ -71,6 +71,8 @@ export interface Route {
   summary: string;
   /** Query parameters (name, JSON Schema, description). */
   query?: readonly { name: string; schema: object; description?: string }[];
+  /** Request headers the operation reads (name, description). */
+  headers?: readonly { name: string; description: string }[];
   /** The request body's schema under components.schemas. */
   body?: string;
   responses: readonly SuccessDoc[];

@@ -1,5 +1,6 @@
 // Migrations: the CLI applies and reverts them, two runs at once both succeed, and the schema is what the API needs.
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
@@ -7,6 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { ROOT } from '../support/service';
 
 const run = promisify(execFile);
+const MIGRATIONS = readdirSync(path.join(ROOT, 'migrations'))
+  .filter((file) => file.endsWith('.sql'))
+  .map((file) => file.replace(/\.sql$/, ''))
+  .sort();
 const MIGRATE = path.join(ROOT, 'dist/scripts/migrate.js');
 const adminUrl = process.env.DATABASE_URL;
 const describeOnPostgres = adminUrl ? describe : describe.skip;
@@ -45,8 +50,8 @@ describeOnPostgres('npm run migrate on PostgreSQL', () => {
   it('applies every migration when two processes run it at once, and both exit 0', async () => {
     const [first, second] = await Promise.all([migrate('up'), migrate('up')]);
     expect(`${first.stdout}${second.stdout}`).toMatch(/up: 1764086400000_create-users/);
-    const applied = await query('SELECT name FROM pgmigrations');
-    expect(applied).toEqual([{ name: '1764086400000_create-users' }]);
+    const applied = await query('SELECT name FROM pgmigrations ORDER BY run_on, id');
+    expect(applied).toEqual(MIGRATIONS.map((name) => ({ name })));
   });
 
   it('creates the indexes the API relies on: unique lower(username), unique email, (created_at, id)', async () => {
@@ -60,12 +65,18 @@ describeOnPostgres('npm run migrate on PostgreSQL', () => {
     expect(definitions).toMatch(/UNIQUE INDEX users_pkey/);
   });
 
-  it('reverts with down and re-applies with up', async () => {
+  it('reverts the newest with down, all of them with down N, and re-applies with up', async () => {
+    const versionColumn = `SELECT count(*)::int AS n FROM information_schema.columns
+      WHERE table_name = 'users' AND column_name = 'version'`;
+    expect(await query(versionColumn)).toEqual([{ n: 1 }]);
     await migrate('down');
+    expect(await query(versionColumn)).toEqual([{ n: 0 }]);
+    await migrate('down', String(MIGRATIONS.length - 1));
     expect(await query(`SELECT to_regclass('public.users') AS users`)).toEqual([{ users: null }]);
     const { stdout } = await migrate('up');
     expect(stdout).toMatch(/up: 1764086400000_create-users/);
     expect(await query(`SELECT to_regclass('public.users')::text AS users`)).toEqual([{ users: 'users' }]);
+    expect(await query(versionColumn)).toEqual([{ n: 1 }]);
   });
 
   it('inserts no data: the schema migration leaves the table empty', async () => {

@@ -1,12 +1,13 @@
-// Every response, problem details included, keeps users' data out of caches and forbids content sniffing, served as
-// production serves it and through Functions Framework's own app.
+// Every response, problem details included, keeps users' data out of shared caches and forbids content sniffing,
+// served as production serves it and through Functions Framework's own app. A single user, which has an ETag, may be
+// kept privately and revalidated (`private, no-cache`); everything else is `no-store`.
 import { setups, useApp } from '../support/app';
 import { call, type Reply } from '../support/http';
 
-const expectHeaders = (reply: Reply<unknown>) => {
+const expectHeaders = (reply: Reply<unknown>, cacheControl = 'no-store') => {
   expect([reply.status, reply.headers.get('cache-control'), reply.headers.get('x-content-type-options')]).toEqual([
     reply.status,
-    'no-store',
+    cacheControl,
     'nosniff',
   ]);
 };
@@ -24,10 +25,14 @@ describe.each(setups(['embedded']))('response headers on $name', ({ backend, via
     const id = created.body.id;
     for (const reply of [
       created,
-      await call(running.url, 'GET', `${users}?limit=1`),
       await call(running.url, 'GET', `${users}/id/${id}`),
       await call(running.url, 'GET', `${users}/username/${name}`),
       await call(running.url, 'PATCH', `${users}/id/${id}`, { json: { full_name: 'Header Tested' } }),
+    ]) {
+      expectHeaders(reply, 'private, no-cache');
+    }
+    for (const reply of [
+      await call(running.url, 'GET', `${users}?limit=1`),
       await call(running.url, 'DELETE', `${users}/id/${id}`),
     ]) {
       expectHeaders(reply);

@@ -98,7 +98,7 @@ export interface paths {
     get: operations['getUserById'];
     put?: never;
     post?: never;
-    /** Delete a user (idempotent) */
+    /** Delete a user (idempotent without If-Match) */
     delete: operations['deleteUser'];
     options?: never;
     head?: never;
@@ -192,6 +192,7 @@ export interface components {
         | 'REQUEST_TIMEOUT'
         | 'USER_CONFLICT'
         | 'WRITE_CONFLICT'
+        | 'PRECONDITION_FAILED'
         | 'PAYLOAD_TOO_LARGE'
         | 'UNSUPPORTED_MEDIA_TYPE'
         | 'INTERNAL'
@@ -592,6 +593,8 @@ export interface operations {
       /** @description Created */
       201: {
         headers: {
+          /** @description The user’s version, strong; send it in If-None-Match or If-Match */
+          ETag?: string;
           /** @description The new user’s URL */
           Location?: string;
           [name: string]: unknown;
@@ -690,7 +693,10 @@ export interface operations {
   getUserById: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description An ETag of the user; 304 when it is still current */
+        'If-None-Match'?: string;
+      };
       path: {
         id: string;
       };
@@ -701,11 +707,22 @@ export interface operations {
       /** @description The user */
       200: {
         headers: {
+          /** @description The user’s version, strong; send it in If-None-Match or If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['User'];
         };
+      };
+      /** @description Not modified: If-None-Match names the current version */
+      304: {
+        headers: {
+          /** @description The user’s version, strong; send it in If-None-Match or If-Match */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`) */
       400: {
@@ -788,7 +805,10 @@ export interface operations {
   deleteUser: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description An ETag of the user: write only if it is still current, else 412 and nothing is written */
+        'If-Match'?: string;
+      };
       path: {
         id: string;
       };
@@ -859,6 +879,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Precondition failed (`PRECONDITION_FAILED`) */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Payload too large (`PAYLOAD_TOO_LARGE`) */
       413: {
         headers: {
@@ -884,7 +913,10 @@ export interface operations {
   patchUser: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description An ETag of the user: write only if it is still current, else 412 and nothing is written */
+        'If-Match'?: string;
+      };
       path: {
         id: string;
       };
@@ -899,6 +931,8 @@ export interface operations {
       /** @description The updated user */
       200: {
         headers: {
+          /** @description The user’s version, strong; send it in If-None-Match or If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
@@ -970,6 +1004,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Precondition failed (`PRECONDITION_FAILED`) */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Payload too large (`PAYLOAD_TOO_LARGE`) */
       413: {
         headers: {
@@ -1004,7 +1047,10 @@ export interface operations {
   getUserByUsername: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description An ETag of the user; 304 when it is still current */
+        'If-None-Match'?: string;
+      };
       path: {
         username: string;
       };
@@ -1015,11 +1061,22 @@ export interface operations {
       /** @description The user */
       200: {
         headers: {
+          /** @description The user’s version, strong; send it in If-None-Match or If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['User'];
         };
+      };
+      /** @description Not modified: If-None-Match names the current version */
+      304: {
+        headers: {
+          /** @description The user’s version, strong; send it in If-None-Match or If-Match */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`) */
       400: {
