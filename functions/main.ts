@@ -3,6 +3,7 @@
 import { ConfigError, loadConfig } from '../shared/config';
 import { openDatabase } from '../shared/db';
 import { closeServer, createFunctionServer } from '../shared/http/server';
+import { startKeySweep } from '../shared/idempotency/sweep';
 import { createLogger } from '../shared/logging';
 import { createApp } from './app';
 
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
     () => undefined,
   );
 
+  const sweep = startKeySweep(app.context.db, logger);
+
   const server = createFunctionServer(app.api, { drain, logger, config });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
     if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
     await closeServer(server);
     clearTimeout(deadline);
+    await sweep.stop();
     await db.close();
     // Still exit 0 (the orchestrator asked us to stop, and we did), but say plainly that the drain did not finish.
     if (forced)

@@ -20,6 +20,15 @@ const userRead = [
   user(200, 'The user'),
   { status: 304, description: 'Not modified: If-None-Match names the current version', headers: ETAG },
 ];
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key',
+  description:
+    'Up to 255 printable ASCII characters (e.g. a UUID), new per request: for 24 hours a retry with the same key and ' +
+    'request replays the first success instead of writing again; with another request it is 422',
+};
+const REPLAYED = {
+  'Idempotent-Replayed': '`true` when this is the recorded answer to an earlier request with the key',
+};
 const IF_NONE_MATCH = { name: 'If-None-Match', description: 'An ETag of the user; 304 when it is still current' };
 const IF_MATCH = {
   name: 'If-Match',
@@ -91,12 +100,15 @@ export const routes = {
     handler: createUser,
     summary: 'Create a user',
     body: 'CreateUser',
-    responses: [{ ...user(201, 'Created'), headers: { ...ETAG, Location: 'The new user’s URL' } }],
+    headers: [IDEMPOTENCY_KEY],
+    responses: [{ ...user(201, 'Created'), headers: { ...ETAG, Location: 'The new user’s URL', ...REPLAYED } }],
     errors: [
       'MALFORMED_JSON',
       'VALIDATION_FAILED',
       'USER_CONFLICT',
       'WRITE_CONFLICT',
+      'IDEMPOTENCY_KEY_IN_USE',
+      'IDEMPOTENCY_KEY_REUSED',
       'PAYLOAD_TOO_LARGE',
       'UNSUPPORTED_MEDIA_TYPE',
       'DATABASE_UNAVAILABLE',
@@ -126,8 +138,8 @@ export const routes = {
     handler: patchUser,
     summary: 'Change some of a user’s fields',
     body: 'PatchUser',
-    headers: [IF_MATCH],
-    responses: [user(200, 'The updated user')],
+    headers: [IF_MATCH, IDEMPOTENCY_KEY],
+    responses: [{ ...user(200, 'The updated user'), headers: { ...ETAG, ...REPLAYED } }],
     errors: [
       'MALFORMED_JSON',
       'VALIDATION_FAILED',
@@ -135,6 +147,8 @@ export const routes = {
       'PRECONDITION_FAILED',
       'USER_CONFLICT',
       'WRITE_CONFLICT',
+      'IDEMPOTENCY_KEY_IN_USE',
+      'IDEMPOTENCY_KEY_REUSED',
       'PAYLOAD_TOO_LARGE',
       'UNSUPPORTED_MEDIA_TYPE',
       'DATABASE_UNAVAILABLE',

@@ -64,6 +64,11 @@ export const errorCatalogue = {
     title: 'Write conflict',
     when: 'Concurrent writes to the same users kept deadlocking with this one, retried a few times; send it again.',
   },
+  IDEMPOTENCY_KEY_IN_USE: {
+    status: 409,
+    title: 'Idempotency key in use',
+    when: 'A request with the same `Idempotency-Key` is still running; `Retry-After` says when to send it again (it then replays).',
+  },
   PRECONDITION_FAILED: {
     status: 412,
     title: 'Precondition failed',
@@ -78,6 +83,11 @@ export const errorCatalogue = {
     status: 415,
     title: 'Unsupported media type',
     when: 'A POST or PATCH whose `Content-Type` is not `application/json` (UTF-8), or whose body is compressed.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    title: 'Idempotency key reused',
+    when: 'The `Idempotency-Key` was used in the last 24 hours for a different request (operation, path or body); nothing was written.',
   },
   INTERNAL: {
     status: 500,
@@ -149,6 +159,15 @@ export const errors = {
     AppError.make('WRITE_CONFLICT', 'A concurrent write to the same users conflicted with this one; retry.', { cause }),
   unsupportedTransferCoding: () =>
     AppError.make('UNSUPPORTED_TRANSFER_CODING', 'Send the body with Transfer-Encoding: chunked or Content-Length.'),
+  idempotencyKeyInUse: () =>
+    AppError.make('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still running; retry shortly.', {
+      headers: { 'Retry-After': '1' },
+    }),
+  idempotencyKeyReused: () =>
+    AppError.make(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was used for a different request; send a new key for a new request.',
+    ),
   preconditionFailed: () =>
     AppError.make('PRECONDITION_FAILED', 'The user has changed since the ETag in If-Match; GET it again and retry.'),
   payloadTooLarge: () => AppError.make('PAYLOAD_TOO_LARGE', `The body must be at most ${MAX_BODY_BYTES} bytes.`),

@@ -5,13 +5,16 @@ import { userId } from '../../shared/users/schemas';
 import { parseWith } from '../../shared/validation';
 import { errors } from '../../shared/errors';
 import { ifMatchVersions } from '../../shared/http/preconditions';
+import { retryWriteConflicts } from '../../shared/db/retry';
 import type { Handler } from '../../shared/http/types';
 
 export const deleteUser: Handler = async (request, { db }) => {
   const id = parseWith(userId, request.params.id, 'path.id');
   // Without If-Match, deleting is idempotent; with it, only a user at a version it names is deleted (else 412).
   const condition = ifMatchVersions(request.headers['if-match']);
-  const deleted = await deleteUserRow(db, id, Array.isArray(condition) ? condition : undefined);
+  const deleted = await retryWriteConflicts(() =>
+    deleteUserRow(db, id, Array.isArray(condition) ? condition : undefined),
+  );
   if (!deleted && condition) throw errors.preconditionFailed();
   return { status: 204 };
 };

@@ -25,6 +25,11 @@ export interface PoolStats {
 }
 
 export interface Database extends Queryable {
+  /**
+   * Runs work in one transaction on one connection: committed when work resolves, rolled back when it throws (the
+   * error passes through). Used where two writes must land together or not at all (an idempotency key and its user).
+   */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query within timeoutMs; rejects otherwise. */
   ping(timeoutMs: number): Promise<void>;
   stats(): PoolStats;

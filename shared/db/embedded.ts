@@ -1,7 +1,7 @@
 // The zero-setup backend: PostgreSQL compiled to WebAssembly (PGlite), in-process, kept under a local folder.
 import { mkdirSync } from 'node:fs';
-import type { PGlite } from '@electric-sql/pglite';
-import type { Database } from './database';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { Database, Queryable } from './database';
 import { translateDriverError } from './failures';
 import { withTimeout } from './timeout';
 
@@ -18,14 +18,19 @@ export async function startPGlite(dataDir: string): Promise<PGlite> {
 
 /** The Database interface over a running PGlite; closing it closes PGlite. */
 export function embeddedDatabase(pglite: PGlite): Database {
-  return {
-    async query(statement, values) {
+  /** Queries PGlite itself, or a transaction of it; PGlite runs either alone, so nothing interleaves with a transaction. */
+  const queryOn = (on: PGlite | Transaction): Queryable['query'] =>
+    async function query(statement, values) {
       const text = typeof statement === 'string' ? statement : statement.text;
-      const result = await pglite.query<never>(text, values as unknown[] | undefined).catch((error: unknown) => {
+      const result = await on.query<never>(text, values as unknown[] | undefined).catch((error: unknown) => {
         throw translateDriverError(error);
       });
       return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
-    },
+    };
+  return {
+    query: queryOn(pglite),
+    // PGlite commits when work resolves and rolls back (rethrowing) when it throws.
+    transaction: (work) => pglite.transaction((tx) => work({ query: queryOn(tx) })),
     async ping(timeoutMs) {
       await withTimeout(pglite.query('SELECT 1'), timeoutMs, 'database ping');
     },

@@ -39,6 +39,7 @@ export function lazyDatabase(open: () => Promise<Database>): Database {
   };
   return {
     query: async (statement, values) => (await database()).query(statement, values),
+    transaction: async (work) => (await database()).transaction(work),
     ping: async (timeoutMs) => (await database()).ping(timeoutMs),
     stats: () => opened?.stats() ?? { total: 0, idle: 0, waiting: 0 },
     close: async () => {

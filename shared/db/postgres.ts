@@ -1,8 +1,8 @@
 // The production backend: a bounded pg Pool over TCP or a Unix socket (Cloud SQL), TLS by POSTGRES_SSL_MODE.
-import { Pool, type PoolConfig } from 'pg';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import type { ConnectionOptions } from 'node:tls';
 import type { Config, DatabaseConfig } from '../config';
-import type { Database, QueryResult, Statement } from './database';
+import type { Database, Queryable, QueryResult, Statement } from './database';
 import { translateDriverError } from './failures';
 import { withTimeout } from './timeout';
 
@@ -50,21 +50,45 @@ export function createPostgresDatabase(
   // Without this listener an idle client's error (database restart, network cut) crashes the process.
   pool.on('error', onIdleClientError);
 
-  async function run<Row>(statement: Statement | string, values?: readonly unknown[]): Promise<QueryResult<Row>> {
-    const query = typeof statement === 'string' ? { text: statement } : statement;
-    try {
-      const result = await pool.query({ ...query, values: values as unknown[] | undefined });
-      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
-    } catch (error) {
-      throw translateDriverError(error);
-    }
-  }
+  /** Queries through the pool (a statement of its own) or through one client (a statement in its transaction). */
+  const queryOn =
+    (on: Pool | PoolClient) =>
+    async <Row>(statement: Statement | string, values?: readonly unknown[]): Promise<QueryResult<Row>> => {
+      const query = typeof statement === 'string' ? { text: statement } : statement;
+      try {
+        const result = await on.query({ ...query, values: values as unknown[] | undefined });
+        return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+      } catch (error) {
+        throw translateDriverError(error);
+      }
+    };
+  const run = queryOn(pool);
 
   return {
     query: run,
 
     async ping(timeoutMs) {
       await withTimeout(run('SELECT 1'), timeoutMs, 'database ping');
+    },
+
+    async transaction(work) {
+      const client = await pool.connect().catch((error: unknown) => {
+        throw translateDriverError(error);
+      });
+      const tx: Queryable = { query: queryOn(client) };
+      // A client whose ROLLBACK failed is in an unknown state: release(error) destroys it instead of pooling it.
+      let broken: Error | undefined;
+      try {
+        await tx.query('BEGIN');
+        const result = await work(tx);
+        await tx.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
     },
 
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),

@@ -4,7 +4,7 @@ import type { Database, Queryable, QueryResult, Statement } from './database';
 import { errors } from '../errors';
 
 /** The newest migration the code relies on; test/unit/schema.test.ts keeps it equal to the newest in migrations/. */
-export const REQUIRED_MIGRATION = '1795910400000_users-version';
+export const REQUIRED_MIGRATION = '1795996800000_idempotency-keys';
 
 const applied = { name: 'schema_migration_applied', text: 'SELECT 1 FROM pgmigrations WHERE name = $1' };
 
@@ -47,5 +47,9 @@ export function schemaGated(db: Database, schema: SchemaCheck): Database {
     ...db,
     query: <Row>(statement: Statement | string, values?: readonly unknown[]) =>
       schema.known() ? db.query<Row>(statement, values) : gated<Row>(statement, values),
+    transaction: async (work) => {
+      if (!schema.known() && !(await schema.isCurrent())) throw errors.schemaNotReady(schema.required);
+      return db.transaction(work);
+    },
   };
 }

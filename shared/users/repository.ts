@@ -3,7 +3,6 @@ import { v7 as uuidv7 } from 'uuid';
 import { errors } from '../errors';
 import type { Queryable, Statement } from '../db/database';
 import { uniqueViolation } from '../db/failures';
-import { retryWriteConflicts } from '../db/retry';
 import type { CreateUserInput, PatchUserInput } from './schemas';
 import type { CursorPosition } from './cursor';
 
@@ -71,12 +70,13 @@ const fieldOfConstraint: Record<string, string> = {
 };
 
 /**
- * A unique-index violation becomes 409 naming the field; the index decides, so concurrent writers race safely. A
- * write that deadlocked with another (two users swapping emails) is retried a few times first (shared/db/retry.ts).
+ * A unique-index violation becomes 409 naming the field; the index decides, so concurrent writers race safely.
+ * Retrying a write that deadlocked is the caller's (shared/idempotency/idempotent.ts): inside a transaction only the
+ * whole transaction can run again.
  */
 async function rethrowConflict<T>(write: () => Promise<T>): Promise<T> {
   try {
-    return await retryWriteConflicts(write);
+    return await write();
   } catch (error) {
     const constraint = uniqueViolation(error);
     if (constraint === undefined) throw error;
@@ -137,5 +137,5 @@ export async function updateUser(
 
 /** Deletes the user (only at one of `ifVersion`, when given); resolves whether a row was deleted. */
 export async function deleteUser(db: Queryable, id: string, ifVersion?: readonly string[]): Promise<boolean> {
-  return (await retryWriteConflicts(() => db.query(statements.delete, [id, ifVersion ?? null]))).rowCount > 0;
+  return (await db.query(statements.delete, [id, ifVersion ?? null])).rowCount > 0;
 }

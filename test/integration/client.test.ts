@@ -60,6 +60,15 @@ describe.each(backends)('the client against the service (%s)', (backend) => {
     await users.deleteUser(created.id); // idempotent
   });
 
+  it('sends its own idempotencyKey: the same key twice is one user, the retry answered with the first', async () => {
+    const users = client();
+    const key = `client-${Date.now()}`;
+    const user = { username: `keyed${Date.now().toString(36)}`, email: 'keyed@example.com', full_name: 'Keyed One' };
+    const created = await users.createUser(user, { idempotencyKey: key });
+    expect(await users.createUser(user, { idempotencyKey: key })).toEqual(created);
+    await users.deleteUser(created.id);
+  });
+
   it('throws problem details as a typed ProblemError', async () => {
     const users = client();
     const missing = await thrown(users.getUserById('00000000-0000-4000-8000-000000000000'));
@@ -125,6 +134,7 @@ interface Seen {
   url: string;
   requestId: string | undefined;
   apiKey: string | undefined;
+  idempotencyKey: string | undefined;
   at: number;
 }
 
@@ -139,6 +149,7 @@ function stub(replies: ((res: ServerResponse) => void)[]) {
         url: req.url ?? '',
         requestId: req.headers['x-request-id'] as string | undefined,
         apiKey: req.headers['x-api-key'] as string | undefined,
+        idempotencyKey: req.headers['idempotency-key'] as string | undefined,
         at: Date.now(),
       });
       (replies[Math.min(seen.length, replies.length) - 1] as (res: ServerResponse) => void)(res);
@@ -219,12 +230,52 @@ describe('the client’s timeouts and retries', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
-  it('never retries a POST or a PATCH (the service may have done the work)', async () => {
+  it('retries a create and a patch on 503 with one Idempotency-Key per call, a new one for each call', async () => {
     const { url, seen } = await serve([unavailable('0')]);
-    const users = createUsersClient({ baseUrl: url });
+    const users = createUsersClient({ baseUrl: url, retries: 1 });
     await thrown(users.createUser({ username: 'abc', email: 'a@example.com', full_name: 'Ab Cd' }));
     await thrown(users.patchUser('x', { full_name: 'Ab Cd' }));
-    expect(seen.map((s) => s.method)).toEqual(['POST', 'PATCH']);
+    await thrown(users.patchUser('x', { full_name: 'Ab Cd' }, { idempotencyKey: 'mine-1' }));
+    expect(seen.map((s) => s.method)).toEqual(['POST', 'POST', 'PATCH', 'PATCH', 'PATCH', 'PATCH']);
+    const keys = seen.map((s) => s.idempotencyKey);
+    expect(keys[0]).toMatch(UUID);
+    expect([keys[1], keys[3], keys[5]]).toEqual([keys[0], keys[2], 'mine-1']);
+    expect(new Set(keys).size).toBe(3);
+  });
+
+  it('retries a keyed request on 409 with Retry-After (its first attempt still runs), not on another 409', async () => {
+    const inUse = (res: ServerResponse) => {
+      res.writeHead(409, { 'content-type': 'application/problem+json', 'retry-after': '0' });
+      res.end(JSON.stringify({ status: 409, code: 'IDEMPOTENCY_KEY_IN_USE', title: 'in use', detail: 'wait' }));
+    };
+    const created = (res: ServerResponse) => {
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: 'u1', username: 'abc' }));
+    };
+    const { url, seen } = await serve([inUse, created]);
+    const user = { username: 'abc', email: 'a@example.com', full_name: 'Ab Cd' };
+    expect(await createUsersClient({ baseUrl: url }).createUser(user)).toEqual({ id: 'u1', username: 'abc' });
+    expect(seen).toHaveLength(2);
+    await current?.stop();
+
+    const conflict = (res: ServerResponse) => {
+      res.writeHead(409, { 'content-type': 'application/problem+json' });
+      res.end(JSON.stringify({ status: 409, code: 'USER_CONFLICT', title: 'exists', detail: 'taken' }));
+    };
+    const second = await serve([conflict, created]);
+    const error = await thrown(createUsersClient({ baseUrl: second.url }).createUser(user));
+    expect([(error as ProblemError).code, second.seen.length]).toEqual(['USER_CONFLICT', 1]);
+  });
+
+  it('never retries a POST or a PATCH sent without an Idempotency-Key (the service may have done the work)', async () => {
+    const { url, seen } = await serve([unavailable('0')]);
+    const { api } = createUsersClient({ baseUrl: url });
+    await api.POST('/api/v1/users', { body: { username: 'abc', email: 'a@example.com', full_name: 'Ab Cd' } });
+    await api.PATCH('/api/v1/users/id/{id}', { params: { path: { id: 'x' } }, body: { full_name: 'Ab Cd' } });
+    expect(seen.map((s) => [s.method, s.idempotencyKey])).toEqual([
+      ['POST', undefined],
+      ['PATCH', undefined],
+    ]);
   });
 
   it('times an attempt out with TimeoutError', async () => {

@@ -1,15 +1,9 @@
 // The keyset listing is served by the (created_at, id) index with no sort, so a deep page costs what the first does.
 import { createPostgresDatabase, type TestDatabase } from '../support/database';
+import { planOf as explain } from '../support/plans';
 import { statements } from '../../shared/users/repository';
 
 const describeOnPostgres = process.env.DATABASE_URL ? describe : describe.skip;
-
-interface PlanNode {
-  'Node Type': string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 
 describeOnPostgres('list query plans on PostgreSQL', () => {
   let db: TestDatabase;
@@ -23,14 +17,7 @@ describeOnPostgres('list query plans on PostgreSQL', () => {
     await db?.drop();
   });
 
-  const planOf = async (text: string, values: unknown[]) => {
-    const prepared = text.replace(/\$(\d+)/g, (_, n: string) => {
-      const value = values[Number(n) - 1];
-      return typeof value === 'number' ? String(value) : `'${String(value)}'`;
-    });
-    const [row] = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${prepared}`);
-    return nodes((row as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'][0].Plan);
-  };
+  const planOf = (text: string, values: unknown[]) => explain(db, text, values);
 
   it('reads the first page from the (created_at, id) index without sorting', async () => {
     const plan = await planOf(statements.listFirst.text, [51]);

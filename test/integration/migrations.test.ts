@@ -68,15 +68,20 @@ describeOnPostgres('npm run migrate on PostgreSQL', () => {
   it('reverts the newest with down, all of them with down N, and re-applies with up', async () => {
     const versionColumn = `SELECT count(*)::int AS n FROM information_schema.columns
       WHERE table_name = 'users' AND column_name = 'version'`;
+    const keysTable = `SELECT to_regclass('public.idempotency_keys')::text AS t`;
+    expect(await query(keysTable)).toEqual([{ t: 'idempotency_keys' }]);
+    await migrate('down');
+    expect(await query(keysTable)).toEqual([{ t: null }]);
     expect(await query(versionColumn)).toEqual([{ n: 1 }]);
     await migrate('down');
     expect(await query(versionColumn)).toEqual([{ n: 0 }]);
-    await migrate('down', String(MIGRATIONS.length - 1));
+    await migrate('down', String(MIGRATIONS.length - 2));
     expect(await query(`SELECT to_regclass('public.users') AS users`)).toEqual([{ users: null }]);
     const { stdout } = await migrate('up');
     expect(stdout).toMatch(/up: 1764086400000_create-users/);
     expect(await query(`SELECT to_regclass('public.users')::text AS users`)).toEqual([{ users: 'users' }]);
     expect(await query(versionColumn)).toEqual([{ n: 1 }]);
+    expect(await query(keysTable)).toEqual([{ t: 'idempotency_keys' }]);
   });
 
   it('inserts no data: the schema migration leaves the table empty', async () => {

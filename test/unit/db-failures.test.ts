@@ -3,7 +3,7 @@
 import { AppError } from '../../shared/errors';
 import type { Queryable, QueryResult } from '../../shared/db/database';
 import { isDatabaseUnavailable, isWriteConflict, translateDriverError } from '../../shared/db/failures';
-import { WRITE_ATTEMPTS } from '../../shared/db/retry';
+import { retryWriteConflicts, WRITE_ATTEMPTS } from '../../shared/db/retry';
 import { deleteUser, insertUser, updateUser } from '../../shared/users/repository';
 
 /** An error as Node raises a failed system call: `connect EMFILE 127.0.0.1:5432`. */
@@ -79,29 +79,31 @@ function flakyDatabase(failures: unknown[]): Queryable & { calls: number } {
 const deadlock = () => translateDriverError(sqlError('40P01', 'deadlock detected'));
 const input = { username: 'swap1', email: 'swap1@example.com', full_name: 'Swap One' };
 
+// Retried by their caller (shared/idempotency/idempotent.ts, the DELETE handler): inside a transaction only the whole
+// transaction can run again.
 describe('writes that lose a deadlock', () => {
-  it.each([
+  it.each<[string, (db: Queryable) => Promise<unknown>]>([
     ['insert', (db: Queryable) => insertUser(db, input)],
     ['update', (db: Queryable) => updateUser(db, '00000000-0000-4000-8000-000000000000', { email: 'x@example.com' })],
     ['delete', (db: Queryable) => deleteUser(db, '00000000-0000-4000-8000-000000000000')],
   ])('are run again (%s), and succeed when the conflict has passed', async (_write, write) => {
     const db = flakyDatabase([deadlock(), sqlError('40001', 'could not serialize')]);
-    await expect(write(db)).resolves.toBeTruthy();
+    await expect(retryWriteConflicts(() => write(db))).resolves.toBeTruthy();
     expect(db.calls).toBe(3);
   });
 
   it(`give up after ${WRITE_ATTEMPTS} attempts with 409 WRITE_CONFLICT`, async () => {
     const db = flakyDatabase(Array.from({ length: 10 }, deadlock));
-    const failure = await updateUser(db, '00000000-0000-4000-8000-000000000000', { email: 'x@example.com' }).catch(
-      (error: unknown) => error,
-    );
+    const failure = await retryWriteConflicts(() =>
+      updateUser(db, '00000000-0000-4000-8000-000000000000', { email: 'x@example.com' }),
+    ).catch((error: unknown) => error);
     expect([codeOf(failure), (failure as AppError).status]).toEqual(['WRITE_CONFLICT', 409]);
     expect(db.calls).toBe(WRITE_ATTEMPTS);
   });
 
   it('are not retried for anything else: a unique violation is one attempt and a 409 naming the field', async () => {
     const db = flakyDatabase([Object.assign(sqlError('23505', 'duplicate key'), { constraint: 'users_email_key' })]);
-    const failure = await insertUser(db, input).catch((error: unknown) => error);
+    const failure = await retryWriteConflicts(() => insertUser(db, input)).catch((error: unknown) => error);
     expect([codeOf(failure), (failure as AppError).extras.fieldErrors]).toEqual([
       'USER_CONFLICT',
       [{ field: 'email', message: 'is already taken' }],
@@ -111,7 +113,9 @@ describe('writes that lose a deadlock', () => {
 
   it('are not retried for an outage', async () => {
     const db = flakyDatabase([translateDriverError(systemError('ECONNREFUSED', 'connect'))]);
-    const failure = await deleteUser(db, '00000000-0000-4000-8000-000000000000').catch((error: unknown) => error);
+    const failure = await retryWriteConflicts(() => deleteUser(db, '00000000-0000-4000-8000-000000000000')).catch(
+      (error: unknown) => error,
+    );
     expect(codeOf(failure)).toBe('DATABASE_UNAVAILABLE');
     expect(db.calls).toBe(1);
   });

@@ -1,7 +1,8 @@
 // @usersvc/client: the usersvc API from TypeScript. The types are generated from the service's OpenAPI document
 // (./schema.ts) and every call goes through openapi-fetch; around it, what a calling service needs: the base URL and
 // API key, an X-Request-ID on every call (the caller's own, so one id follows a request across services), a timeout
-// per attempt, retries of a 503 that honour Retry-After, and problem details thrown as a typed ProblemError.
+// per attempt, retries of a 503 that honour Retry-After (creates and patches too: each carries an Idempotency-Key, so
+// a retry never writes twice), and problem details thrown as a typed ProblemError.
 import createClient, { type Client } from 'openapi-fetch';
 import { HttpError, ProblemError, TimeoutError, UsersvcError, type Problem } from './errors';
 import type { components, operations, paths } from './schema';
@@ -27,9 +28,10 @@ export interface UsersClientOptions {
   /** Each attempt must be answered, body included, within this; else TimeoutError. Default 10 000. */
   timeoutMs?: number;
   /**
-   * How many times a 503 is retried, after the wait its Retry-After asks for: GET, HEAD, PUT and DELETE only. A POST
-   * or PATCH is never retried, since the service may have done the work (until the API takes idempotency keys).
-   * Default 2.
+   * How many times a 503 is retried, after the wait its Retry-After asks for: GET, HEAD, PUT and DELETE, and a POST or
+   * PATCH that carries an Idempotency-Key (createUser and patchUser always do), whose retry the service replays rather
+   * than running twice. Such a request is also retried on 409 IDEMPOTENCY_KEY_IN_USE (an earlier attempt still
+   * runs). Default 2.
    */
   retries?: number;
   /** The longest wait before a retry; a 503 asking for longer is thrown at once. Default 5 000. */
@@ -50,6 +52,11 @@ export interface CallOptions {
   requestId?: string;
   /** Aborts the call, retries and waits included. */
   signal?: AbortSignal;
+  /**
+   * createUser and patchUser: the call's Idempotency-Key (default: a new UUID per call). Pass your own to make a
+   * retry of your own, e.g. after a crash, replay the first answer: keep it with the work it belongs to.
+   */
+  idempotencyKey?: string;
 }
 
 const RETRIED_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
@@ -117,10 +124,15 @@ export function createUsersClient(options: UsersClientOptions) {
   /** Attempts until an answer other than a retryable 503; every attempt carries the same X-Request-ID. */
   const withRetries = async (request: Request): Promise<Response> => {
     if (!request.headers.has('x-request-id')) request.headers.set('X-Request-ID', newRequestId());
-    const retryable = RETRIED_METHODS.has(request.method);
+    const keyed = request.headers.has('idempotency-key');
+    const retryable = RETRIED_METHODS.has(request.method) || keyed;
+    // The service answers a keyed request whose first attempt still runs with 409 and a Retry-After (no other 409
+    // carries one): the retry then replays the first attempt's answer.
+    const retryAnswer = (response: Response) =>
+      response.status === 503 || (keyed && response.status === 409 && response.headers.has('retry-after'));
     for (let attempts = 0; ; attempts++) {
       const response = await attempt(retryable ? request.clone() : request);
-      if (response.status !== 503 || !retryable || attempts >= retries) return response;
+      if (!retryAnswer(response) || !retryable || attempts >= retries) return response;
       const delay = retryAfterMs(response.headers.get('retry-after')) ?? Math.min(250 * 2 ** attempts, maxRetryDelayMs);
       if (delay > maxRetryDelayMs) return response;
       await response.body?.cancel();
@@ -160,6 +172,12 @@ export function createUsersClient(options: UsersClientOptions) {
     }
   }
 
+  /** The call's headers plus its Idempotency-Key, one per call: every retry of the call sends the same. */
+  const keyedInit = (init: Init, o: CallOptions = {}): Init => ({
+    ...init,
+    headers: { ...init.headers, 'Idempotency-Key': o.idempotencyKey ?? globalThis.crypto.randomUUID() },
+  });
+
   const isReadiness = (response: Response, body: unknown): body is Readiness =>
     response.status === 503 && typeof body === 'object' && body !== null && 'checks' in body;
 
@@ -177,18 +195,22 @@ export function createUsersClient(options: UsersClientOptions) {
     /** GET /api/v1/users: one page; pass the previous page's `next_cursor` as `cursor` for the next. */
     listUsers: (query: ListUsersQuery = {}, o?: CallOptions) =>
       call((init) => api.GET('/api/v1/users', { ...init, params: { query } }), o),
-    /** POST /api/v1/users. Never retried. */
+    /** POST /api/v1/users, with an Idempotency-Key: retried like a GET, and a retry never creates a second user. */
     createUser: (user: CreateUser, o?: CallOptions) =>
-      call((init) => api.POST('/api/v1/users', { ...init, body: user }), o),
+      call((init) => api.POST('/api/v1/users', { ...keyedInit(init, o), body: user }), o),
     /** GET /api/v1/users/id/{id}: USER_NOT_FOUND when there is none. */
     getUserById: (id: string, o?: CallOptions) =>
       call((init) => api.GET('/api/v1/users/id/{id}', { ...init, params: { path: { id } } }), o),
     /** GET /api/v1/users/username/{username}: case-insensitive. */
     getUserByUsername: (username: string, o?: CallOptions) =>
       call((init) => api.GET('/api/v1/users/username/{username}', { ...init, params: { path: { username } } }), o),
-    /** PATCH /api/v1/users/id/{id}: only the fields given change. Never retried. */
+    /** PATCH /api/v1/users/id/{id}: only the fields given change; with an Idempotency-Key, retried like a GET. */
     patchUser: (id: string, changes: PatchUser, o?: CallOptions) =>
-      call((init) => api.PATCH('/api/v1/users/id/{id}', { ...init, params: { path: { id } }, body: changes }), o),
+      call(
+        (init) =>
+          api.PATCH('/api/v1/users/id/{id}', { ...keyedInit(init, o), params: { path: { id } }, body: changes }),
+        o,
+      ),
     /** DELETE /api/v1/users/id/{id}: also fine when the user is already gone. */
     deleteUser: async (id: string, o?: CallOptions): Promise<void> => {
       await call((init) => api.DELETE('/api/v1/users/id/{id}', { ...init, params: { path: { id } } }), o);

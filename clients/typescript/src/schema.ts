@@ -192,9 +192,11 @@ export interface components {
         | 'REQUEST_TIMEOUT'
         | 'USER_CONFLICT'
         | 'WRITE_CONFLICT'
+        | 'IDEMPOTENCY_KEY_IN_USE'
         | 'PRECONDITION_FAILED'
         | 'PAYLOAD_TOO_LARGE'
         | 'UNSUPPORTED_MEDIA_TYPE'
+        | 'IDEMPOTENCY_KEY_REUSED'
         | 'INTERNAL'
         | 'DATABASE_UNAVAILABLE'
         | 'SCHEMA_NOT_READY';
@@ -580,7 +582,10 @@ export interface operations {
   createUser: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Up to 255 printable ASCII characters (e.g. a UUID), new per request: for 24 hours a retry with the same key and request replays the first success instead of writing again; with another request it is 422 */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -597,6 +602,8 @@ export interface operations {
           ETag?: string;
           /** @description The new user’s URL */
           Location?: string;
+          /** @description `true` when this is the recorded answer to an earlier request with the key */
+          'Idempotent-Replayed'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -650,7 +657,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description User already exists (`USER_CONFLICT`); Write conflict (`WRITE_CONFLICT`) */
+      /** @description User already exists (`USER_CONFLICT`); Write conflict (`WRITE_CONFLICT`); Idempotency key in use (`IDEMPOTENCY_KEY_IN_USE`) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -670,6 +677,15 @@ export interface operations {
       };
       /** @description Unsupported media type (`UNSUPPORTED_MEDIA_TYPE`) */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Idempotency key reused (`IDEMPOTENCY_KEY_REUSED`) */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -916,6 +932,8 @@ export interface operations {
       header?: {
         /** @description An ETag of the user: write only if it is still current, else 412 and nothing is written */
         'If-Match'?: string;
+        /** @description Up to 255 printable ASCII characters (e.g. a UUID), new per request: for 24 hours a retry with the same key and request replays the first success instead of writing again; with another request it is 422 */
+        'Idempotency-Key'?: string;
       };
       path: {
         id: string;
@@ -933,6 +951,8 @@ export interface operations {
         headers: {
           /** @description The user’s version, strong; send it in If-None-Match or If-Match */
           ETag?: string;
+          /** @description `true` when this is the recorded answer to an earlier request with the key */
+          'Idempotent-Replayed'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -995,7 +1015,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description User already exists (`USER_CONFLICT`); Write conflict (`WRITE_CONFLICT`) */
+      /** @description User already exists (`USER_CONFLICT`); Write conflict (`WRITE_CONFLICT`); Idempotency key in use (`IDEMPOTENCY_KEY_IN_USE`) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -1024,6 +1044,15 @@ export interface operations {
       };
       /** @description Unsupported media type (`UNSUPPORTED_MEDIA_TYPE`) */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Idempotency key reused (`IDEMPOTENCY_KEY_REUSED`) */
+      422: {
         headers: {
           [name: string]: unknown;
         };

@@ -1,0 +1,49 @@
+// What identifies a keyed request: the Idempotency-Key header (IETF draft-ietf-httpapi-idempotency-key-header), the
+// caller it belongs to, and a fingerprint of what was asked, so that a key reused for another request is caught.
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Config } from '../config';
+import { errors } from '../errors';
+
+/** The longest key accepted; a UUID (36) or a ULID (26) is the usual choice. */
+export const MAX_KEY_LENGTH = 255;
+const FIELD = 'header.Idempotency-Key';
+// Visible ASCII and spaces: what an sf-string may hold (the draft's form, `"…"`), and Stripe's unquoted form.
+const PRINTABLE = /^[\x20-\x7e]+$/;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The request's key: undefined without the header, else its value (the draft's quoted form is unquoted). An empty,
+ * overlong or non-ASCII key is 400 VALIDATION_FAILED before anything runs.
+ */
+export function idempotencyKeyOf(headers: IncomingHttpHeaders): string | undefined {
+  const header = headers['idempotency-key'];
+  if (header === undefined) return undefined;
+  // Node joins a repeated header with ", ", which would silently make a third key out of two.
+  const raw = Array.isArray(header) ? header.join(', ') : header;
+  const quoted = /^"(.*)"$/.exec(raw.trim());
+  const key = quoted ? (quoted[1] as string) : raw.trim();
+  const problem =
+    key.length === 0
+      ? 'must not be empty'
+      : key.length > MAX_KEY_LENGTH
+        ? `must be at most ${MAX_KEY_LENGTH} characters`
+        : !PRINTABLE.test(key)
+          ? 'must be printable ASCII'
+          : undefined;
+  if (problem) throw errors.validationFailed([{ field: FIELD, message: problem }]);
+  return key;
+}
+
+/**
+ * Whose key it is: each API key is its own scope (hashed, so the table holds no secret), and without API keys every
+ * caller shares one. The pipeline has already checked the key, so it is one of the configured ones.
+ */
+export function callerScope(headers: IncomingHttpHeaders, config: Pick<Config, 'apiKeys'>): string {
+  const apiKey = headers['x-api-key'];
+  return config.apiKeys.length > 0 && typeof apiKey === 'string' ? sha256(apiKey) : 'shared';
+}
+
+/** A digest of the operation and its validated input (key order fixed by the schemas): equal requests, equal digests. */
+export const fingerprintOf = (operation: string, input: unknown): string => sha256(JSON.stringify([operation, input]));
