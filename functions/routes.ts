@@ -1,6 +1,7 @@
 // Every route the service has: method, path template, handler, and what the OpenAPI document says of it. The
 // router, the per-route targets and the document are all built from this table.
 import type { Route } from '../shared/http/types';
+import { MAX_KEY_LENGTH } from '../shared/idempotency/key';
 import { docsAsset, docsPage } from './docs/handlers';
 import { openApi } from './openapi';
 import { health } from './probes/health';
@@ -22,6 +23,7 @@ const userRead = [
 ];
 const IDEMPOTENCY_KEY = {
   name: 'Idempotency-Key',
+  schema: { type: 'string', minLength: 1, maxLength: MAX_KEY_LENGTH },
   description:
     'Up to 255 printable ASCII characters (e.g. a UUID), new per request: for 24 hours a retry with the same key and ' +
     'request replays the first success instead of writing again; with another request it is 422',

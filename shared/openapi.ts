@@ -86,6 +86,9 @@ const problemHeaders: Partial<Record<ErrorCode, Record<string, object>>> = {
   SCHEMA_NOT_READY: {
     'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
   },
+  IDEMPOTENCY_KEY_IN_USE: {
+    'Retry-After': { description: 'Seconds to wait before sending it again', schema: { type: 'integer', example: 1 } },
+  },
   DATABASE_UNAVAILABLE: {
     'Retry-After': {
       description: 'Seconds to wait before retrying',

@@ -71,8 +71,8 @@ export interface Route {
   summary: string;
   /** Query parameters (name, JSON Schema, description). */
   query?: readonly { name: string; schema: object; description?: string }[];
-  /** Request headers the operation reads (name, description). */
-  headers?: readonly { name: string; description: string }[];
+  /** Request headers the operation reads (name, description, and a JSON Schema when more than a string). */
+  headers?: readonly { name: string; description: string; schema?: object }[];
   /** The request body's schema under components.schemas. */
   body?: string;
   responses: readonly SuccessDoc[];

@@ -660,6 +660,8 @@ export interface operations {
       /** @description User already exists (`USER_CONFLICT`); Write conflict (`WRITE_CONFLICT`); Idempotency key in use (`IDEMPOTENCY_KEY_IN_USE`) */
       409: {
         headers: {
+          /** @description Seconds to wait before sending it again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -1018,6 +1020,8 @@ export interface operations {
       /** @description User already exists (`USER_CONFLICT`); Write conflict (`WRITE_CONFLICT`); Idempotency key in use (`IDEMPOTENCY_KEY_IN_USE`) */
       409: {
         headers: {
+          /** @description Seconds to wait before sending it again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
