@@ -23,7 +23,7 @@ done
 
 # The previous build, by the rule scripts/previous-build.sh keeps for this gate and the mixed-revision run alike.
 status=0
-base_sha="$(scripts/previous-build.sh sha "$base")" || status=$?
+base_sha="$("$root/scripts/previous-build.sh" sha "$base")" || status=$?
 if [ "$status" -eq 3 ]; then
   echo "compat: no earlier build to check against"
   exit 0
@@ -38,9 +38,9 @@ if [ -n "${COMPAT_PREVIOUS_BUILD:-}" ] && [ "$(git -C "$COMPAT_PREVIOUS_BUILD" r
   echo "compat: reusing the previous build prepared for this run ($worktree)"
 else
   worktree="$(mktemp -d "${TMPDIR:-/tmp}/usersvc-compat-XXXXXX")"
-  cleanup() { scripts/previous-build.sh remove "$worktree"; }
+  cleanup() { "$root/scripts/previous-build.sh" remove "$worktree"; }
   trap cleanup EXIT
-  scripts/previous-build.sh checkout "$base_sha" "$worktree"
+  "$root/scripts/previous-build.sh" checkout "$base_sha" "$worktree"
 fi
 
 if ! grep -q COMPAT_MIGRATIONS_DIR "$worktree/test/support/database.ts" 2>/dev/null; then

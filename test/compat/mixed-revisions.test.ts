@@ -70,7 +70,8 @@ runs('mixed revisions under load (PostgreSQL)', () => {
     db = await createPostgresDatabase({ migrated: false });
     await migrate({ databaseUrl: db.url }, { direction: 'up', dir: build.migrationsDir });
     const pending = migrationsSince(build.migrationsDir);
-    expect(pending.length).toBeGreaterThan(0);
+    if (pending.length === 0)
+      throw new Error(`${build.commit} already has every migration here: nothing to roll out (check COMPAT_BASE)`);
     const env = {
       DATABASE_URL: db.url,
       SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS),
