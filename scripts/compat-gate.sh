@@ -21,36 +21,32 @@ while [ $# -gt 0 ]; do
 done
 : "${DATABASE_URL:?the gate runs on PostgreSQL: set DATABASE_URL}"
 
-if [ -z "$base" ]; then
-  newest="$(find "$root/migrations" -name '*.sql' | sort | tail -n 1)"
-  added="$(git log --diff-filter=A --format=%H -1 -- "$newest")"
-  if [ -z "$added" ]; then
-    base=HEAD # the newest migration is not committed yet: HEAD is the build that serves before it
-  elif git rev-parse -q --verify "$added^" >/dev/null; then
-    base="$added^"
-  else
-    echo "compat: $(basename "$newest") came with the first commit; no earlier build to check against"
-    exit 0
-  fi
+# The previous build, by the rule scripts/previous-build.sh keeps for this gate and the mixed-revision run alike.
+status=0
+base_sha="$("$root/scripts/previous-build.sh" sha "$base")" || status=$?
+if [ "$status" -eq 3 ]; then
+  echo "compat: no earlier build to check against"
+  exit 0
+elif [ "$status" -ne 0 ]; then
+  exit "$status"
 fi
-base_sha="$(git rev-parse --verify "$base^{commit}")"
 
-worktree="$(mktemp -d "${TMPDIR:-/tmp}/usersvc-compat-XXXXXX")"
-cleanup() { git -C "$root" worktree remove --force "$worktree" >/dev/null 2>&1 || rm -rf "$worktree"; }
-trap cleanup EXIT
-git worktree add --quiet --detach "$worktree" "$base_sha"
+# `npm run test:compat` prepares that build once for every run in it (COMPAT_PREVIOUS_BUILD, test/compat/support/);
+# any other base gets a worktree of its own.
+if [ -n "${COMPAT_PREVIOUS_BUILD:-}" ] && [ "$(git -C "$COMPAT_PREVIOUS_BUILD" rev-parse HEAD 2>/dev/null)" = "$base_sha" ]; then
+  worktree="$COMPAT_PREVIOUS_BUILD"
+  echo "compat: reusing the previous build prepared for this run ($worktree)"
+else
+  worktree="$(mktemp -d "${TMPDIR:-/tmp}/usersvc-compat-XXXXXX")"
+  cleanup() { "$root/scripts/previous-build.sh" remove "$worktree"; }
+  trap cleanup EXIT
+  "$root/scripts/previous-build.sh" checkout "$base_sha" "$worktree"
+fi
 
 if ! grep -q COMPAT_MIGRATIONS_DIR "$worktree/test/support/database.ts" 2>/dev/null; then
   echo "compat: $base_sha predates the gate (its tests cannot be pointed at another schema); pass --base" >&2
   exit 2
 fi
-# The same lockfile needs no second install.
-if cmp -s "$root/package-lock.json" "$worktree/package-lock.json"; then
-  ln -s "$root/node_modules" "$worktree/node_modules"
-else
-  (cd "$worktree" && npm ci --no-audit --no-fund --loglevel=error)
-fi
-
 echo "compat: the API suite of $(git log -1 --format='%h %s' "$base_sha")"
 echo "compat: on PostgreSQL migrated with $migrations ($(find "$migrations" -name '*.sql' | wc -l) migrations)"
 cd "$worktree"

@@ -15,6 +15,7 @@ import {
 import { startLoad, type Outcome } from './support/zero-downtime/load-driver';
 import { startProxy, type RoundRobinProxy } from './support/zero-downtime/round-robin-proxy';
 import { describeFailures, judge, requestIdsLogged, summary } from './support/zero-downtime/verdict';
+import { exitOf, expectDrainedCleanly, sleep, waitFor } from './support/zero-downtime/drain';
 
 const CONNECTIONS = 50;
 const PAUSE_MS = 40;
@@ -23,43 +24,7 @@ const HEALTH_INTERVAL_MS = 200;
 // Together well under the 2 s a request waits for a pool connection while queued creates hold them all.
 const LOCK_LEAD_MS = 700;
 const RELEASE_AFTER_CLOSE_MS = 500;
-const SHUTDOWN_COMPLETE = 'shutdown complete: server and database pool closed';
-const SHUTDOWN_TIMEOUT_REACHED = 'shutdown timeout reached; closing remaining connections';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sleepUntil = (at: number) => sleep(Math.max(0, at - performance.now()));
-
-async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-/** Resolves with the exit code, or fails the test if the process outlives the shutdown deadline by far. */
-async function exitOf(service: Service): Promise<number | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`service still running:\n${service.output().slice(-2000)}`)),
-      SHUTDOWN_TIMEOUT_MS + 5000,
-    );
-  });
-  try {
-    return await Promise.race([service.exited, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function expectDrainedCleanly(service: Service, code: number | null, exitedAfterMs: number): void {
-  const messages = service.logs.map((line) => line.message);
-  expect(messages).not.toContain(SHUTDOWN_TIMEOUT_REACHED);
-  expect(messages).toContain(SHUTDOWN_COMPLETE);
-  expect(code).toBe(0);
-  expect(exitedAfterMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
-}
 
 interface DrainRun {
   outcomes: Outcome[];
@@ -117,7 +82,7 @@ async function drainUnderLoad(db: ServiceDatabase, delayMs: number): Promise<Dra
     const lockReleasedAt = performance.now(); // nothing queued on the lock can finish before this
     await lock?.release();
 
-    const code = await exitOf(service);
+    const code = await exitOf(service, SHUTDOWN_TIMEOUT_MS);
     const exitedAfterMs = performance.now() - signalAt;
     await readiness.stop();
     const outcomes = await load.stop();
@@ -168,7 +133,7 @@ async function expectZeroDowntime(db: ServiceDatabase, run: DrainRun, delayMs: n
   expect(drainedKeepAlive.length).toBeGreaterThan(0);
   for (const outcome of drainedKeepAlive) expect(outcome.connection).toBe('close');
 
-  expectDrainedCleanly(run.service, run.code, run.exitedAfterMs);
+  expectDrainedCleanly(run.service, run.code, run.exitedAfterMs, SHUTDOWN_TIMEOUT_MS);
   // The pool was in use, and is gone: PostgreSQL sees no usersvc connection to this database any more.
   expect(run.connectionsBefore).toBeGreaterThan(0);
   await waitFor('the pool connections to go away', async () => (await serviceConnections(db)) === 0);
@@ -248,8 +213,8 @@ onPostgres(
         expect(reply.connection).toBe('close');
         await socketClosed;
 
-        const code = await exitOf(service);
-        expectDrainedCleanly(service, code, performance.now() - signalAt);
+        const code = await exitOf(service, SHUTDOWN_TIMEOUT_MS);
+        expectDrainedCleanly(service, code, performance.now() - signalAt, SHUTDOWN_TIMEOUT_MS);
       } finally {
         await lock.release();
         agent.destroy();
@@ -300,7 +265,7 @@ onPostgres(
         await sleep(delayMs + 300);
         await hold.release();
         const slowReplies = await Promise.all(slowCreates);
-        const code = await exitOf(old);
+        const code = await exitOf(old, SHUTDOWN_TIMEOUT_MS);
         const exitedAt = performance.now();
         await sleep(1000); // traffic goes on, on the remaining instances
         const outcomes = await load.stop();
@@ -343,7 +308,7 @@ onPostgres(
         expect(slowReplies.map((reply) => [reply.status, reply.connection])).toEqual(held.map(() => [201, 'close']));
         expect(requestIdsLogged(old.logs).size).toBeGreaterThan(held.length);
         expect(requestIdsLogged(replacement.logs).size).toBeGreaterThan(0);
-        expectDrainedCleanly(old, code, exitedAt - signalAt);
+        expectDrainedCleanly(old, code, exitedAt - signalAt, SHUTDOWN_TIMEOUT_MS);
       } finally {
         await hold?.release();
         direct.destroy();

@@ -27,6 +27,8 @@ export interface StartOptions {
   waitForListening?: boolean;
   timeoutMs?: number;
   command?: string[];
+  /** Where it runs (default: this checkout); another build's worktree when `command` starts that build. */
+  cwd?: string;
 }
 
 export async function startService(options: StartOptions = {}): Promise<Service> {
@@ -37,7 +39,7 @@ export async function startService(options: StartOptions = {}): Promise<Service>
   // A test chooses its database explicitly; never inherit one by accident.
   if (!options.env || !('DATABASE_URL' in options.env)) delete env.DATABASE_URL;
   const [command, ...args] = options.command ?? [process.execPath, ENTRYPOINT];
-  const child = spawn(command as string, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command as string, args, { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   return followService(child, options);
 }
 

@@ -1,11 +1,13 @@
 // Steady concurrent load for the drain tests: half the workers reuse one keep-alive connection each, half open a
-// new connection per request (Connection: close); a mix of GET by id, list and POST create, each with its expected
-// status, and a record of how far every request got (connected, answered, complete) for the verdict.
+// new connection per request (Connection: close); a mix of GET by id, list, POST create and (when asked) PATCH, each
+// with its expected status (requests.ts), and a record of how far every request got (connected, answered, complete)
+// for the verdict.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { acknowledgedUser, plan, type AcknowledgedUser, type OperationName, type Planned } from './requests';
 
+export type { AcknowledgedUser, OperationName } from './requests';
 export type ConnectionMode = 'keep-alive' | 'close';
-export type OperationName = 'get' | 'list' | 'create';
 
 export interface Outcome {
   /** Sent as X-Request-ID, so the service's request log says whether it read this request. */
@@ -28,6 +30,8 @@ export interface Outcome {
   responseStarted: boolean;
   /** The whole body arrived and says what the operation expects (the user asked for, the user created, a page). */
   complete: boolean;
+  /** A complete create or patch: the user the API acknowledged writing. */
+  acknowledged?: AcknowledgedUser;
 }
 
 export interface LoadOptions {
@@ -41,6 +45,8 @@ export interface LoadOptions {
   pauseMs: number;
   /** A request that has not settled by then is a failure (TIMEOUT). */
   requestTimeoutMs?: number;
+  /** The operations each worker goes round, from a different start each (default: get, create, list, get). */
+  cycle?: readonly OperationName[];
 }
 
 export interface Load {
@@ -55,50 +61,6 @@ export interface Load {
 const CYCLE: readonly OperationName[] = ['get', 'create', 'list', 'get'];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Planned {
-  operation: OperationName;
-  method: string;
-  path: string;
-  body?: string;
-  expected: number;
-  /** Whether a parsed body is the right answer to this request. */
-  check(body: unknown): boolean;
-}
-
-function plan(operation: OperationName, userIds: readonly string[], unique: string): Planned {
-  switch (operation) {
-    case 'get': {
-      const id = userIds[Math.floor(Math.random() * userIds.length)] ?? '';
-      return {
-        operation,
-        method: 'GET',
-        path: `/api/v1/users/id/${id}`,
-        expected: 200,
-        check: (body) => (body as { id?: string } | undefined)?.id === id,
-      };
-    }
-    case 'list':
-      return {
-        operation,
-        method: 'GET',
-        path: '/api/v1/users?limit=5',
-        expected: 200,
-        check: (body) => Array.isArray((body as { data?: unknown } | undefined)?.data),
-      };
-    case 'create': {
-      const username = `zd${unique}`;
-      return {
-        operation,
-        method: 'POST',
-        path: '/api/v1/users',
-        body: JSON.stringify({ username, email: `${username}@example.com`, full_name: 'Zero Downtime' }),
-        expected: 201,
-        check: (body) => (body as { username?: string } | undefined)?.username === username,
-      };
-    }
-  }
-}
 
 function send(
   target: URL,
@@ -143,7 +105,9 @@ function send(
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
         try {
-          outcome.complete = planned.check(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          outcome.complete = planned.check(body);
+          if (outcome.complete && planned.method !== 'GET') outcome.acknowledged = acknowledgedUser(body);
         } catch {
           outcome.complete = false;
         }
@@ -171,9 +135,11 @@ export function startLoad(options: LoadOptions): Load {
     const mode: ConnectionMode = index % 2 === 0 ? 'keep-alive' : 'close';
     // One connection per keep-alive worker, as a client with a small pool would hold.
     const agent = mode === 'keep-alive' ? new http.Agent({ keepAlive: true, maxSockets: 1 }) : undefined;
+    const cycle = options.cycle ?? CYCLE;
+    const ownIds: string[] = [];
     for (let step = index; !stopping; step++) {
       const unique = `${process.pid}n${index}n${sequence++}`;
-      const planned = plan(CYCLE[step % CYCLE.length] ?? 'get', options.userIds, unique);
+      const planned = plan(cycle[step % cycle.length] ?? 'get', options.userIds, ownIds, unique);
       const outcome: Outcome = {
         requestId: `zd-${unique}`,
         operation: planned.operation,
@@ -189,6 +155,7 @@ export function startLoad(options: LoadOptions): Load {
       open.add(outcome);
       await send(target, planned, outcome, agent, options.requestTimeoutMs ?? 15_000);
       open.delete(outcome);
+      if (outcome.operation === 'create' && outcome.acknowledged) ownIds.push(outcome.acknowledged.id);
       await sleep(options.pauseMs);
     }
     agent?.destroy();

@@ -30,6 +30,8 @@ export interface ProxyStats {
   badGatewayCauses: string[];
   /** Requests answered by the proxy itself with 503 (no upstream in rotation). */
   noUpstream: number;
+  /** Health checks that got an answer (or an error), per upstream URL. */
+  checked: Record<string, number>;
 }
 
 export interface RotationChange {
@@ -48,6 +50,8 @@ export interface RoundRobinProxy {
   rotation: RotationChange[];
   /** Adds an upstream; it takes traffic once a health check finds it ready, as a new pod does. */
   add(upstream: string): void;
+  /** Forgets an upstream (a pod that has exited leaves the endpoints): no more checks, no more traffic. */
+  remove(upstream: string): void;
   inRotation(upstream: string): boolean;
   /** Resolves once the upstream is (or is no longer) in rotation. */
   waitForRotation(upstream: string, inRotation: boolean, timeoutMs?: number): Promise<void>;
@@ -109,6 +113,7 @@ export async function startProxy(options: ProxyOptions): Promise<RoundRobinProxy
     badGateway: 0,
     badGatewayCauses: [],
     noUpstream: 0,
+    checked: {},
   };
   const rotation: RotationChange[] = [];
   // Pooled keep-alive connections to the upstreams, as a load balancer keeps them.
@@ -119,6 +124,8 @@ export async function startProxy(options: ProxyOptions): Promise<RoundRobinProxy
   const timeouts = new Map<string, number>();
   async function check(upstream: string): Promise<void> {
     const answer = await checkReady(upstream, options.checkTimeoutMs ?? 1000);
+    if (!ready.has(upstream)) return; // removed while the check was out
+    stats.checked[upstream] = (stats.checked[upstream] ?? 0) + 1;
     const timedOut = answer === 'TIMEOUT' ? (timeouts.get(upstream) ?? 0) + 1 : 0;
     timeouts.set(upstream, timedOut);
     if (timedOut > 0 && timedOut < (options.timeoutThreshold ?? 3)) return;
@@ -217,6 +224,9 @@ export async function startProxy(options: ProxyOptions): Promise<RoundRobinProxy
     rotation,
     add(upstream) {
       if (!ready.has(upstream)) ready.set(upstream, false);
+    },
+    remove(upstream) {
+      ready.delete(upstream);
     },
     inRotation: (upstream) => ready.get(upstream) === true,
     async waitForRotation(upstream, inRotation, timeoutMs = 10_000) {
