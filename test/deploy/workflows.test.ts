@@ -99,9 +99,10 @@ describe('ci workflow', () => {
     expect(jobs.length).toBeGreaterThanOrEqual(6);
   });
 
-  it('runs npm test and the reliability suite against a healthy-checked postgres:15 service', () => {
+  it('runs npm test, the e2e and the reliability suites against a healthy-checked postgres:15 service', () => {
     const test = jobRunning(/npm test\b/);
     expect(test && runs(test)).toContain('npm run test:reliability');
+    expect(test && runs(test)).toContain('npm run test:e2e');
     const postgres = Object.values(test?.services ?? {}).find((service) => service.image === 'postgres:15');
     expect(postgres?.options).toMatch(/--health-cmd\s+"?pg_isready/);
     expect(postgres?.ports).toContain('5432:5432');
