@@ -16,6 +16,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  utimesSync,
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,10 +62,25 @@ function keyOf(stage: Stage, context: string): string {
     hash.update(`${instruction.keyword} ${JSON.stringify(instruction.flags)} ${instruction.args}\n`);
     if (instruction.keyword !== 'COPY') continue;
     for (const source of copyArguments(instruction.args).sources) {
-      for (const file of filesUnder(path.join(context, source))) hash.update(file).update(readFileSync(file));
+      for (const file of filesUnder(path.join(context, source))) {
+        hash.update(`${path.relative(context, file)}\n`).update(readFileSync(file));
+      }
     }
   }
   return hash.digest('hex').slice(0, 24);
+}
+
+const KEPT_PREFIX = 'usersvc-prod-deps-';
+/** A kept tree unused this long is removed when another is published (each lockfile change leaves one behind). */
+const KEPT_FOR_MS = 7 * 24 * 3600 * 1000;
+
+function removeStaleTrees(): void {
+  for (const name of readdirSync(os.tmpdir())) {
+    const kept = path.join(os.tmpdir(), name);
+    if (!name.startsWith(KEPT_PREFIX) || !/^[0-9a-f]{24}$/.test(name.slice(KEPT_PREFIX.length))) continue;
+    const lastUsed = statSync(kept, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+    if (Date.now() - lastUsed > KEPT_FOR_MS) rmSync(kept, { recursive: true, force: true });
+  }
 }
 
 /** Whether a kept tree is whole: every package npm recorded in its hidden lockfile is still there. */
@@ -110,12 +126,12 @@ export async function installProductionDependencies(
   target: string,
 ): Promise<ProductionInstall> {
   const command = npmCommandOf(stage);
-  const kept = path.join(os.tmpdir(), `usersvc-prod-deps-${keyOf(stage, context)}`);
+  const kept = path.join(os.tmpdir(), `${KEPT_PREFIX}${keyOf(stage, context)}`);
   const modules = path.join(kept, 'node_modules');
   let seconds = 0;
   const reused = isIntact(modules);
   if (!reused) {
-    const fresh = mkdtempSync(path.join(os.tmpdir(), 'usersvc-prod-deps-new-'));
+    const fresh = mkdtempSync(path.join(os.tmpdir(), `${KEPT_PREFIX}new-`));
     try {
       const started = process.hrtime.bigint();
       const installed = await runStage(stage, context, path.join(fresh, 'stage'), command);
@@ -124,6 +140,7 @@ export async function installProductionDependencies(
       rmSync(path.join(fresh, 'stage'), { recursive: true, force: true });
       rmSync(kept, { recursive: true, force: true }); // a damaged tree left by someone else
       renameSync(fresh, kept);
+      removeStaleTrees();
     } catch (error) {
       // Another run may have published the same tree first; only a tree that is still not there is a failure.
       if (!isIntact(modules)) throw error;
@@ -131,6 +148,8 @@ export async function installProductionDependencies(
       rmSync(fresh, { recursive: true, force: true });
     }
   }
+  const now = new Date();
+  utimesSync(kept, now, now); // in use: not stale
   try {
     await run('cp', ['-al', modules, target]);
   } catch {
