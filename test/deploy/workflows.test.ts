@@ -1,9 +1,12 @@
 // The GitHub Actions workflows, parsed: triggers, jobs and their order, and that what they name (npm scripts, files) exists.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
+import { FakeKn } from './support/rollout/fake-kn';
+import { serveFakeKn, SOCKET_ENV } from './support/rollout/fake-kn-server';
+import type { Scenario } from './support/rollout/scenarios';
 
 const ROOT = path.resolve(__dirname, '../..');
 const WORKFLOWS = path.join(ROOT, '.github/workflows');
@@ -96,9 +99,10 @@ describe('ci workflow', () => {
     expect(jobs.length).toBeGreaterThanOrEqual(6);
   });
 
-  it('runs npm test and the reliability suite against a healthy-checked postgres:15 service', () => {
+  it('runs npm test, the e2e and the reliability suites against a healthy-checked postgres:15 service', () => {
     const test = jobRunning(/npm test\b/);
     expect(test && runs(test)).toContain('npm run test:reliability');
+    expect(test && runs(test)).toContain('npm run test:e2e');
     const postgres = Object.values(test?.services ?? {}).find((service) => service.image === 'postgres:15');
     expect(postgres?.options).toMatch(/--health-cmd\s+"?pg_isready/);
     expect(postgres?.ports).toContain('5432:5432');
@@ -186,7 +190,7 @@ describe('deploy workflow', () => {
     expect(production.steps).toEqual(staging.steps);
   });
 
-  it('first deploy: the serving step picks the new revision when there is no Service or it never served, and scripts/rollout gates it', () => {
+  it('first deploy: the serving step picks the new revision when there is no Service or it never served, and scripts/rollout gates it', async () => {
     const [, job] = inEnvironment('staging'); // production runs the same steps (checked above)
     const serving = job.steps.find((step) => step.id === 'serving');
     const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'serving-'));
@@ -197,31 +201,38 @@ describe('deploy workflow', () => {
       { mode: 0o755 },
     );
     const knBin = path.join(ROOT, 'test/deploy/support/rollout/bin');
-    const decide = (scenario: string | null) => {
+    const decide = async (scenario: Scenario | null) => {
       const output = path.join(temp, `output-${scenario}`);
-      const result = spawnSync('bash', ['-e', '-c', serving?.run ?? 'exit 1'], {
-        env: {
-          ...process.env,
-          PATH: [temp, knBin, process.env.PATH].join(path.delimiter),
-          SERVICE: 'usersvc',
-          NAMESPACE: 'usersvc-test',
-          REVISION: 'usersvc-new9999',
-          GITHUB_OUTPUT: output,
-          FAKE_KN_NODE: process.execPath,
-          FAKE_KN_STATE: path.join(temp, `state-${scenario}.json`),
-          FAKE_KN_SCENARIO: scenario ?? '',
-          ...(scenario ? {} : { STUB_NO_KSVC: '1' }),
-        },
-        encoding: 'utf8',
-      });
-      return { code: result.status, output: fs.existsSync(output) ? fs.readFileSync(output, 'utf8') : '' };
+      const socket = path.join(temp, `kn-${scenario}.sock`);
+      // The stand-in answers from this process, so the step runs asynchronously (spawnSync would block it). With no
+      // Service there is no stand-in either: a kn call fails.
+      const kn = scenario ? await serveFakeKn(new FakeKn(scenario), socket) : undefined;
+      try {
+        const child = spawn('bash', ['-e', '-c', serving?.run ?? 'exit 1'], {
+          env: {
+            ...process.env,
+            PATH: [temp, knBin, process.env.PATH].join(path.delimiter),
+            SERVICE: 'usersvc',
+            NAMESPACE: 'usersvc-test',
+            REVISION: 'usersvc-new9999',
+            GITHUB_OUTPUT: output,
+            [SOCKET_ENV]: socket,
+            ...(scenario ? {} : { STUB_NO_KSVC: '1' }),
+          },
+          stdio: 'ignore',
+        });
+        const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+        return { code, output: fs.existsSync(output) ? fs.readFileSync(output, 'utf8') : '' };
+      } finally {
+        await kn?.close();
+      }
     };
     try {
       const first = { code: 0, output: 'revision=usersvc-new9999\n' };
-      expect(decide(null)).toEqual(first); // no Service yet
-      expect(decide('failed-first-deploy')).toEqual(first); // a Service that has never served
-      expect(decide('steady')).toEqual({ code: 0, output: 'revision=usersvc-bbb2222\n' });
-      expect(decide('interrupted-canary')).toEqual({ code: 1, output: '' });
+      expect(await decide(null)).toEqual(first); // no Service yet
+      expect(await decide('failed-first-deploy')).toEqual(first); // a Service that has never served
+      expect(await decide('steady')).toEqual({ code: 0, output: 'revision=usersvc-bbb2222\n' });
+      expect(await decide('interrupted-canary')).toEqual({ code: 1, output: '' });
     } finally {
       fs.rmSync(temp, { recursive: true, force: true });
     }

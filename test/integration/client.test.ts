@@ -1,12 +1,9 @@
 // The typed client (clients/typescript): against the service on each backend (every operation, problem details as
-// ProblemError, request ids, `npm run smoke`), against a stub for what the service will not do on demand (503 with
-// Retry-After, a hang, a proxy's error page), and packed and installed as another service would install it.
+// ProblemError, request ids, `npm run smoke`), and against a stub for what the service will not do on demand (503 with
+// Retry-After, a hang, a proxy's error page). Packed and installed as another service would: test/e2e/client-package.test.ts.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import {
   createUsersClient,
@@ -322,63 +319,4 @@ describe('the client’s timeouts and retries', () => {
     expect(retryAfterMs('soon', now)).toBeUndefined();
     expect(retryAfterMs(null, now)).toBeUndefined();
   });
-});
-
-describe('the client as another service installs it', () => {
-  it('packs with its build, installs from the tarball, and works from CommonJS and ESM', async () => {
-    const work = mkdtempSync(path.join(tmpdir(), 'usersvc-client-'));
-    try {
-      const clientDir = path.join(ROOT, 'clients/typescript');
-      await run('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: clientDir });
-      const tarball = readdirSync(work).find((name) => name.endsWith('.tgz')) as string;
-      const consumer = path.join(work, 'consumer');
-      await run('mkdir', [consumer]);
-      writeFileSync(path.join(consumer, 'package.json'), '{"name":"consumer","version":"1.0.0","private":true}');
-      await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(work, tarball)], {
-        cwd: consumer,
-      });
-      const cjs = await run(
-        process.execPath,
-        ['-e', "const c = require('@usersvc/client'); console.log(typeof c.createUsersClient, c.ProblemError.name)"],
-        { cwd: consumer },
-      );
-      expect(cjs.stdout.trim()).toBe('function ProblemError');
-      const esm = await run(
-        process.execPath,
-        [
-          '--input-type=module',
-          '-e',
-          "import { createUsersClient } from '@usersvc/client'; console.log(typeof createUsersClient)",
-        ],
-        { cwd: consumer },
-      );
-      expect(esm.stdout.trim()).toBe('function');
-      // And its types, from TypeScript: results are typed, and so are the error codes.
-      writeFileSync(
-        path.join(consumer, 'check.ts'),
-        [
-          "import { createUsersClient, ProblemError, type User } from '@usersvc/client';",
-          "const users = createUsersClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'k' });",
-          'export async function byName(name: string): Promise<User | undefined> {',
-          '  try {',
-          '    return await users.getUserByUsername(name);',
-          '  } catch (error) {',
-          "    if (error instanceof ProblemError && error.code === 'USER_NOT_FOUND') return undefined;",
-          '    throw error;',
-          '  }',
-          '}',
-          '// @ts-expect-error not an error code of the API',
-          "export const wrong = (error: ProblemError) => error.code === 'NO_SUCH_CODE';",
-          '// @ts-expect-error username is required',
-          "export const incomplete = () => users.createUser({ email: 'a@example.com', full_name: 'Ab Cd' });",
-          '',
-        ].join('\n'),
-      );
-      const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-      const flags = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'node16', '--lib', 'es2022,dom'];
-      await run(process.execPath, [tsc, ...flags, 'check.ts'], { cwd: consumer });
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
-  }, 120_000);
 });

@@ -77,6 +77,14 @@ export function parseDockerfile(text: string): Dockerfile {
 
 export const readDockerfile = (file: string) => parseDockerfile(readFileSync(file, 'utf8'));
 
+/** COPY's sources and destination; like Docker, a destination ending in / (or several sources) is a folder. */
+export function copyArguments(args: string): { sources: string[]; destination: string; intoDirectory: boolean } {
+  const parts = args.split(/\s+/);
+  const destination = parts.pop() as string;
+  if (parts.length === 0) throw new Error(`COPY ${args}: no source`);
+  return { sources: parts, destination, intoDirectory: parts.length > 1 || destination.endsWith('/') };
+}
+
 export const instructionsOf = (stage: Stage, keyword: string) =>
   stage.instructions.filter((instruction) => instruction.keyword === keyword);
 
