@@ -22,6 +22,12 @@ describe.each(backends)('an unmigrated database on %s', (backend) => {
       expect([url, reply.status, reply.body.code]).toEqual([url, 503, 'SCHEMA_NOT_READY']);
       expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);
     }
+    // A keyed write opens a transaction first: gated the same way.
+    const keyed = await call(service.url, 'POST', '/api/v1/users', {
+      json: { username: 'gated1', email: 'gated1@example.com', full_name: 'Gated One' },
+      headers: { 'idempotency-key': 'schema-gate-1' },
+    });
+    expect([keyed.status, keyed.body.code]).toEqual([503, 'SCHEMA_NOT_READY']);
     expect((await call(service.url, 'GET', '/health')).status).toBe(200);
   });
 
