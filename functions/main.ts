@@ -6,6 +6,10 @@ import { closeServer, createFunctionServer } from '../shared/http/server';
 import { createLogger } from '../shared/logging';
 import { createApp } from './app';
 
+// Node's own metrics (prom-client) start this long after listening, once the requests that waited for a scale from
+// zero are answered, or at the first scrape if that comes sooner.
+const PROCESS_METRICS_DELAY_MS = 2000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
@@ -38,6 +42,7 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info('usersvc listening', { port, database: config.database.kind, node: process.version });
+  setTimeout(() => app.context.metrics.startProcessMetrics(), PROCESS_METRICS_DELAY_MS).unref();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

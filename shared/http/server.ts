@@ -90,16 +90,21 @@ export function createFunctionServer(fn: HttpFunction, { drain, logger, config }
       response.end();
     });
   };
+  // Shared listeners (each event fires once per response), not a closure per request.
+  function forgetResponse(this: ServerResponse) {
+    open.delete(this);
+  }
+  // A response whose keep-alive headers went out before the drain (a slow reader) leaves an idle
+  // connection behind when it finishes; once close() has run, nothing else would close that connection.
+  function closeIdleAfterClose() {
+    if (!server.listening) server.closeIdleConnections();
+  }
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     // While draining, every response closes its connection so that keep-alive clients move elsewhere.
     if (drain.isDraining()) response.shouldKeepAlive = false;
     open.add(response);
-    response.once('close', () => open.delete(response));
-    // A response whose keep-alive headers went out before the drain (a slow reader) leaves an idle
-    // connection behind when it finishes; once close() has run, nothing else would close that connection.
-    response.once('finish', () => {
-      if (!server.listening) server.closeIdleConnections();
-    });
+    response.on('close', forgetResponse);
+    response.on('finish', closeIdleAfterClose);
     readBodyWithLimit(request, MAX_BODY_BYTES, () => handle(request, response));
   });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
