@@ -1,6 +1,6 @@
 // Rebuilds the runtime image's filesystem in a temp folder by following the Dockerfile's COPY lines, without Docker.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,7 +15,7 @@ export interface ImageLayout {
   workdir: string;
   /** The image's command line, with the image's node replaced by this machine's. */
   command: string[];
-  /** The image's ENV. */
+  /** The image's ENV (an absolute path into the image's filesystem points into fsRoot). */
   env: Record<string, string>;
   /** The production install, as the Dockerfile runs it, and how long it took here. */
   install: { command: string[]; seconds: number };
@@ -26,6 +26,16 @@ const NPM_CI = /^npm ci(\s|$)/;
 const isProductionInstall = (stage: Stage) =>
   instructionsOf(stage, 'RUN').some(({ args }) => NPM_CI.test(args) && /(^|\s)--omit=dev(\s|$)/.test(args));
 const isBuild = (stage: Stage) => instructionsOf(stage, 'RUN').some(({ args }) => args === 'npm run build');
+const NODE_BINARIES = ['/nodejs/bin/node', 'node'];
+/**
+ * A stage of the runtime's own image that runs node over what the runtime also copies (the compile cache): its RUN
+ * lines are node commands in exec form (that image has no shell).
+ */
+export const isNodeRunStage = (stage: Stage, final: Stage) =>
+  stage !== final &&
+  stage.image === final.image &&
+  instructionsOf(stage, 'RUN').length > 0 &&
+  instructionsOf(stage, 'RUN').every(({ exec }) => exec !== undefined && NODE_BINARIES.includes(exec[0] as string));
 
 /** COPY's sources and destination; like Docker, a destination ending in / (or several sources) is a folder. */
 function copyArguments(args: string): { sources: string[]; destination: string; intoDirectory: boolean } {
@@ -76,9 +86,34 @@ async function runInstallStage(stage: Stage, context: string, into: string): Pro
 }
 
 /**
+ * Runs a node stage (isNodeRunStage) in the reproduced runtime layout itself, which holds what the stage copies at the
+ * same paths (the Dockerfile test checks that), with this machine's node; the folder its ENV names as the output
+ * (`from`, e.g. NODE_COMPILE_CACHE) is pointed at the runtime's destination instead.
+ */
+async function runNodeStage(stage: Stage, workdir: string, from: string, target: string): Promise<void> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(envOf(stage))) env[name] = value === from ? target : value;
+  for (const { exec } of instructionsOf(stage, 'RUN')) {
+    const [, ...args] = exec as string[];
+    await run(process.execPath, args, { cwd: workdir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env } });
+  }
+}
+
+/** The image's ENV, with absolute paths that exist in the reproduced filesystem pointed into it. */
+function layoutEnv(env: Record<string, string>, fsRoot: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).map(([name, value]) => [
+      name,
+      value.startsWith('/') && existsSync(path.join(fsRoot, value)) ? path.join(fsRoot, value) : value,
+    ]),
+  );
+}
+
+/**
  * Follows the final stage's COPY lines: from the build context (the repository), from the build stage (its dist/
- * is this repository's dist/, built by `npm run build` before the tests) and from the production-dependencies
- * stage (installed for real). The final stage must not RUN anything: it has no shell.
+ * is this repository's dist/, built by `npm run build` before the tests), from the production-dependencies
+ * stage (installed for real) and, last, from a node stage of the runtime's image (run in the layout). The final
+ * stage must not RUN anything: it has no shell.
  */
 export async function reproduceImageLayout(dockerfile: Dockerfile, context: string): Promise<ImageLayout> {
   const fsRoot = mkdtempSync(path.join(os.tmpdir(), 'usersvc-image-'));
@@ -91,6 +126,7 @@ export async function reproduceImageLayout(dockerfile: Dockerfile, context: stri
     const { final } = dockerfile;
     let workdir = '/';
     let install: ImageLayout['install'] | undefined;
+    const nodeStageCopies: { stage: Stage; from: string; target: string }[] = [];
     for (const instruction of final.instructions) {
       if (instruction.keyword === 'WORKDIR') {
         workdir = path.posix.resolve(workdir, instruction.args);
@@ -110,6 +146,10 @@ export async function reproduceImageLayout(dockerfile: Dockerfile, context: stri
           continue;
         }
         const stage = findStage(dockerfile, from);
+        if (isNodeRunStage(stage, final)) {
+          nodeStageCopies.push({ stage, from: path.posix.resolve(workdirOf(stage), source), target });
+          continue;
+        }
         const relative = relativeToWorkdir(stage, source);
         if (isProductionInstall(stage) && relative === 'node_modules') {
           install = await runInstallStage(stage, context, scratch);
@@ -122,13 +162,16 @@ export async function reproduceImageLayout(dockerfile: Dockerfile, context: stri
       }
     }
     if (!install) throw new Error('the runtime stage copies no production node_modules');
+    for (const { stage, from, target } of nodeStageCopies) {
+      await runNodeStage(stage, path.join(fsRoot, workdir), from, target);
+    }
     const [node, ...args] = commandOf(dockerfile);
-    if (node !== '/nodejs/bin/node' && node !== 'node') throw new Error(`the image runs ${node}, not node`);
+    if (!NODE_BINARIES.includes(node as string)) throw new Error(`the image runs ${node}, not node`);
     return {
       fsRoot,
       workdir: path.join(fsRoot, workdir),
       command: [process.execPath, ...args],
-      env: envOf(final),
+      env: layoutEnv(envOf(final), fsRoot),
       install,
       remove,
     };
