@@ -206,7 +206,15 @@ export async function runProfile(
   const profiles: Profiled[] = [];
   for (const workload of workloads) {
     progress(`profiling the service under ${workload.name} at ${cellOptions.connections} connections`);
-    profiles.push(await profileUnder(spec, workload, cellOptions, path.join(dir, workload.name)));
+    // The API-key workload profiles a service started with API_KEY, sending the key.
+    const key = 'bench-api-key-0123456789abcdef';
+    const [workloadSpec, workloadOptions] = workload.apiKey
+      ? [
+          { ...spec, env: { ...spec.env, API_KEY: key } },
+          { ...cellOptions, headers: { ...cellOptions.headers, 'X-API-Key': key } },
+        ]
+      : [spec, cellOptions];
+    profiles.push(await profileUnder(workloadSpec, workload, workloadOptions, path.join(dir, workload.name)));
     if (workload.writes) await restoreSeededTable(url);
   }
 
@@ -217,7 +225,7 @@ export async function runProfile(
     }
     process.stdout.write(
       `\nCPU profile: service under ${workload}, ${cell.connections} connections: ${cell.reqPerSec.toFixed(0)} req/s, ` +
-        `${cell.cpuMicrosPerRequest.toFixed(0)} µs CPU/req; ${summary.busyMs} ms busy` +
+        `${cell.cpuMicrosPerRequest.toFixed(0)} µs CPU/req, wrk ${cell.clientCores.toFixed(2)} cores; ${summary.busyMs} ms busy` +
         `${summary.windowed ? ' during the load' : ', whole process incl. start-up'} (${file})` +
         entryTable(
           'Self time by package or node core module (the frame on top of the stack)',

@@ -214,9 +214,25 @@ const TARGET_CONNECTIONS = 64;
 const MAX_COLD_START_RATIO = 1.3;
 const MAX_MIX_RSS_RATIO = 1.15;
 
+/** Every cell of a run: the comparisons' and the list pages'. */
+export function allCells(results: Omit<BenchResults, 'checks'>): CellResult[] {
+  const list = results.listLatency;
+  return [...results.cells, ...(list ? [list.small.first, list.small.deep, list.large.first, list.large.deep] : [])];
+}
+
 /** Judges the figures against the issue's targets; a figure that was not measured is left out. */
-export function checkTargets(results: Omit<BenchResults, 'checks'>): TargetCheck[] {
+export function checkTargets(results: Omit<BenchResults, 'checks'>, maxClientCores: number): TargetCheck[] {
   const checks: TargetCheck[] = [];
+  const cells = allCells(results);
+  if (cells.length > 0) {
+    const busiest = cells.reduce((a, b) => (b.clientCores > a.clientCores ? b : a));
+    checks.push({
+      name: 'Load generator (wrk) CPU in every cell',
+      goal: `≤ ${maxClientCores} core`,
+      measured: `max ${fixed(busiest.clientCores, 2)} (${busiest.workload} ×${busiest.connections} ${busiest.target}, ${fixed(busiest.reqPerSec)} req/s)`,
+      pass: cells.every((cell) => cell.clientCores <= maxClientCores),
+    });
+  }
   for (const target of CELL_TARGETS) {
     const cell = results.comparisons.find(
       (c) => c.workload === target.workload && c.connections === TARGET_CONNECTIONS,
