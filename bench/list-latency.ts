@@ -10,7 +10,7 @@ import {
 } from './database';
 import { probeWorkload, runCell } from './load';
 import type { BenchOptions } from './options';
-import { SCRIPTS, serverEnv, startServer, type RunningServer } from './processes';
+import { PLATFORM_HEADERS, SCRIPTS, serverEnv, startServer, type RunningServer } from './processes';
 import type { ListTable } from './report';
 import { createWorkloads, workloadNamed } from './workloads';
 
@@ -46,6 +46,7 @@ async function prepare(
 
 export async function measureListLatency(
   options: BenchOptions,
+  node: string,
   progress: (line: string) => void,
 ): Promise<{ connections: number; small: ListTable; large: ListTable }> {
   const tables = [
@@ -65,10 +66,11 @@ export async function measureListLatency(
   for (const table of tables) {
     const deepOffset = Math.floor(table.rows * DEEP_FRACTION);
     const cursor = await cursorAfterRow(table.url, deepOffset);
-    const workloads = createWorkloads({ ids: [], seedRows: table.rows, cursor });
+    const data = { ids: [], seedRows: table.rows, cursor };
+    const workloads = createWorkloads(data);
     const listFirst = workloadNamed(workloads, 'listFirst');
     const listCursor = workloadNamed(workloads, 'listCursor');
-    prepared.push({ ...table, deepOffset, cursor, listFirst, listCursor });
+    prepared.push({ ...table, deepOffset, cursor, data, listFirst, listCursor });
   }
 
   const servers: RunningServer[] = [];
@@ -79,6 +81,7 @@ export async function measureListLatency(
           name: `service ${table.label}`,
           script: SCRIPTS.service,
           env: serverEnv(table.url, options.poolMax),
+          node,
         }),
       );
     }
@@ -87,16 +90,24 @@ export async function measureListLatency(
       await probeWorkload(servers[index] as RunningServer, table.listCursor);
     }
     const cells = { first: [] as ListTable['first'][], deep: [] as ListTable['deep'][] };
-    const cellOptions = { connections, durationSeconds: options.listSeconds, warmupSeconds: options.warmupSeconds };
+    const cellOptions = {
+      connections,
+      durationSeconds: options.listSeconds,
+      warmupSeconds: options.warmupSeconds,
+      headers: PLATFORM_HEADERS,
+    };
     // Alternate the tables within each page kind, so drift in the machine's load hits both alike.
     for (const page of ['first', 'deep'] as const) {
       for (const [index, table] of prepared.entries()) {
         const server = servers[index] as RunningServer;
-        const cell = await runCell(server, page === 'first' ? table.listFirst : table.listCursor, cellOptions);
+        const cell = await runCell(server, page === 'first' ? table.listFirst : table.listCursor, {
+          ...cellOptions,
+          data: table.data,
+        });
         cells[page].push(cell);
         progress(
           `list ${page} page, ${table.rows} rows: ${cell.reqPerSec.toFixed(0)} req/s, mean ${cell.latencyMs.mean.toFixed(2)} ms, ` +
-            `p99 ${cell.latencyMs.p99} ms, errors ${cell.errors}`,
+            `p99 ${cell.latencyMs.p99.toFixed(1)} ms, errors ${cell.errors}`,
         );
       }
     }

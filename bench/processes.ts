@@ -20,6 +20,8 @@ export interface ServerSpec {
   env: Record<string, string>;
   /** Node flags before the script, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** The node binary (default: the one running the bench); `--node=24` gives Node 24's. */
+  node?: string;
 }
 
 export interface RunningServer {
@@ -98,7 +100,7 @@ export async function startServer(spec: ServerSpec, timeoutMs = 30_000): Promise
 async function startOnce(spec: ServerSpec, port: number, timeoutMs: number): Promise<RunningServer> {
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.script], {
+  const child: ChildProcess = spawn(spec.node ?? process.execPath, [...(spec.nodeArgs ?? []), spec.script], {
     cwd: ROOT,
     env: { ...spec.env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -146,8 +148,18 @@ async function startOnce(spec: ServerSpec, port: number, timeoutMs: number): Pro
   };
 }
 
-/** Environment for a server under test: explicit, so nothing from the caller's shell (API_KEY...) leaks in. */
-export function serverEnv(databaseUrl: string, poolMax: number, extra: Record<string, string> = {}) {
+/**
+ * Environment for a server under test: explicit, so nothing from the caller's shell (API_KEY...) leaks in. It is the
+ * production configuration as Knative runs it: JSON lines at info, the project set (so each line carries the trace
+ * fields), the service and revision (Error Reporting's serviceContext, the lines' labels), the image's V8 setting,
+ * and the image's compile cache (`compileCache`: the folder bench/compile-cache.ts filled as the image build does).
+ */
+export function serverEnv(
+  databaseUrl: string,
+  poolMax: number,
+  extra: Record<string, string> = {},
+  compileCache?: string,
+): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     NODE_ENV: 'production',
@@ -155,8 +167,22 @@ export function serverEnv(databaseUrl: string, poolMax: number, extra: Record<st
     DB_POOL_MAX: String(poolMax),
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'info',
+    GOOGLE_CLOUD_PROJECT: 'usersvc-bench',
+    K_SERVICE: 'usersvc',
+    K_REVISION: 'usersvc-bench-00001',
     // The image's V8 setting (Dockerfile ENV), for the service and the baseline alike.
     NODE_OPTIONS: '--max-semi-space-size=16',
+    ...(compileCache ? { NODE_COMPILE_CACHE: compileCache } : {}),
     ...extra,
   };
 }
+
+/**
+ * Headers on every request, as they reach the pod on Knative behind Google's load balancer: a W3C trace context, the
+ * four X-Forwarded-For entries TRUSTED_PROXY_HOPS (4) reads, a User-Agent. The request line logs all of them.
+ */
+export const PLATFORM_HEADERS: Record<string, string> = {
+  traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+  'X-Forwarded-For': '203.0.113.7, 130.211.0.10, 35.191.0.20, 10.8.0.5',
+  'User-Agent': 'usersvc-bench (wrk)',
+};

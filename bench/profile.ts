@@ -7,7 +7,8 @@ import path from 'node:path';
 import { cursorAfterRow, recreateDatabase, restoreSeededTable, seedUsers, serverVersion, userIds } from './database';
 import { probeWorkload, runCell, type CellOptions, type CellResult } from './load';
 import type { BenchOptions } from './options';
-import { ROOT, SCRIPTS, serverEnv, startServer, type ServerSpec } from './processes';
+import type { NodeRuntime } from './node-runtime';
+import { PLATFORM_HEADERS, ROOT, SCRIPTS, serverEnv, startServer, type ServerSpec } from './processes';
 import { RESULTS_DIR, textTable, writeResults } from './report';
 import { createWorkloads, type Workload } from './workloads';
 
@@ -148,7 +149,7 @@ async function profileUnder(spec: ServerSpec, workload: Workload, cellOptions: C
   let cell: CellResult;
   let window: [number, number];
   try {
-    await probeWorkload(server, workload);
+    await probeWorkload(server, workload, cellOptions.headers);
     await runCell(server, workload, {
       ...cellOptions,
       durationSeconds: cellOptions.warmupSeconds || 1,
@@ -172,28 +173,48 @@ async function profileUnder(spec: ServerSpec, workload: Workload, cellOptions: C
 const entryTable = (title: string, entries: ProfileEntry[]) =>
   `\n${title}\n${textTable([['ms', '%', 'name'], ...entries.map((e) => [String(e.ms), e.percent.toFixed(1), e.name])])}\n`;
 
-export async function runProfile(options: BenchOptions, progress: (line: string) => void): Promise<void> {
+export async function runProfile(
+  options: BenchOptions,
+  node: NodeRuntime,
+  progress: (line: string) => void,
+): Promise<void> {
   const startedAt = new Date().toISOString();
   const url = await recreateDatabase(options.databaseUrl, DATABASE);
   await seedUsers(url, options.seedRows);
   const ids = await userIds(url);
   const cursor = await cursorAfterRow(url, Math.floor(options.seedRows / 2));
-  const all = createWorkloads({ ids, seedRows: options.seedRows, cursor });
+  const data = { ids, seedRows: options.seedRows, cursor };
+  const all = createWorkloads(data);
   const names = options.workloads.length ? options.workloads : DEFAULT_WORKLOADS;
   const workloads = all.filter((w) => names.includes(w.name));
   if (workloads.length !== names.length) throw new Error(`unknown workloads among ${names.join(', ')}`);
-  const spec: ServerSpec = { name: 'service', script: SCRIPTS.service, env: serverEnv(url, options.poolMax) };
-  const cellOptions = {
+  const spec: ServerSpec = {
+    name: 'service',
+    script: SCRIPTS.service,
+    env: serverEnv(url, options.poolMax),
+    node: node.execPath,
+  };
+  const cellOptions: CellOptions = {
     connections: options.profileConnections,
     durationSeconds: options.durationSeconds,
     warmupSeconds: options.warmupSeconds,
+    data,
+    headers: PLATFORM_HEADERS,
   };
   const dir = path.join(RESULTS_DIR, `cpuprofile-${startedAt.replace(/[:.]/g, '-')}`);
 
   const profiles: Profiled[] = [];
   for (const workload of workloads) {
     progress(`profiling the service under ${workload.name} at ${cellOptions.connections} connections`);
-    profiles.push(await profileUnder(spec, workload, cellOptions, path.join(dir, workload.name)));
+    // The API-key workload profiles a service started with API_KEY, sending the key.
+    const key = 'bench-api-key-0123456789abcdef';
+    const [workloadSpec, workloadOptions] = workload.apiKey
+      ? [
+          { ...spec, env: { ...spec.env, API_KEY: key } },
+          { ...cellOptions, headers: { ...cellOptions.headers, 'X-API-Key': key } },
+        ]
+      : [spec, cellOptions];
+    profiles.push(await profileUnder(workloadSpec, workload, workloadOptions, path.join(dir, workload.name)));
     if (workload.writes) await restoreSeededTable(url);
   }
 
@@ -204,7 +225,7 @@ export async function runProfile(options: BenchOptions, progress: (line: string)
     }
     process.stdout.write(
       `\nCPU profile: service under ${workload}, ${cell.connections} connections: ${cell.reqPerSec.toFixed(0)} req/s, ` +
-        `${cell.cpuMicrosPerRequest.toFixed(0)} µs CPU/req; ${summary.busyMs} ms busy` +
+        `${cell.cpuMicrosPerRequest.toFixed(0)} µs CPU/req, wrk ${cell.clientCores.toFixed(2)} cores; ${summary.busyMs} ms busy` +
         `${summary.windowed ? ' during the load' : ', whole process incl. start-up'} (${file})` +
         entryTable(
           'Self time by package or node core module (the frame on top of the stack)',
@@ -224,7 +245,7 @@ export async function runProfile(options: BenchOptions, progress: (line: string)
       kind: 'profile',
       startedAt,
       finishedAt: new Date().toISOString(),
-      node: process.version,
+      node: node.version,
       database: await serverVersion(options.databaseUrl),
       host: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg() },
       options,

@@ -2,17 +2,28 @@
 // PostgreSQL, cell by cell (workload × concurrency, service then baseline), plus cold start, peak RSS and
 // list-page latency on a small and a large table. Prints tables and the markdown for bench/README.md; writes
 // bench/results/*.json. With --profile, CPU-profiles the service under load instead (bench/profile.ts).
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { measureColdStarts } from './cold-start';
+import { COMPILE_CACHE_SCRIPT, fillCompileCache } from './compile-cache';
 import { cursorAfterRow, recreateDatabase, restoreSeededTable, seedUsers, serverVersion, userIds } from './database';
 import { measureListLatency } from './list-latency';
-import { probeWorkload, runCell, type CellResult } from './load';
+import { clientOverLimit, ensureWrk, probeWorkload, runCell, type CellResult } from './load';
+import { resolveNode, type NodeRuntime } from './node-runtime';
 import { USAGE, parseOptions, type BenchOptions } from './options';
 import { runProfile } from './profile';
-import { ROOT, SCRIPTS, serverEnv, startServer, type RunningServer, type ServerSpec } from './processes';
 import {
+  PLATFORM_HEADERS,
+  ROOT,
+  SCRIPTS,
+  serverEnv,
+  startServer,
+  type RunningServer,
+  type ServerSpec,
+} from './processes';
+import {
+  allCells,
   checkTargets,
   compare,
   markdown,
@@ -23,33 +34,54 @@ import {
   type ColdStart,
   type Comparison,
 } from './report';
-import { createWorkloads } from './workloads';
+import { createWorkloads, type WorkloadData } from './workloads';
 
 const DATABASE = 'usersvc_bench';
+/** The key of the one cell with authentication on (API_KEY on the service, X-API-Key on every request). */
+const BENCH_API_KEY = 'bench-api-key-0123456789abcdef';
 const began = performance.now();
 const progress = (line: string) =>
   process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
 
+interface Specs {
+  service: ServerSpec;
+  /** The same service started with API_KEY, for the workloads marked apiKey. */
+  serviceWithKey: ServerSpec;
+  baseline: ServerSpec;
+}
+
 async function measureCells(
   options: BenchOptions,
   url: string,
-  specs: { service: ServerSpec; baseline: ServerSpec },
+  specs: Specs,
   workloads: ReturnType<typeof createWorkloads>,
+  data: WorkloadData,
 ) {
   const comparisons: Comparison[] = [];
   const cells: CellResult[] = [];
   const peaks = new Map<string, { mixMaxRssMB: number; lifetimePeakMB: number }>();
   const servers: RunningServer[] = [];
+  const headersOf = (apiKey?: boolean) => ({
+    ...PLATFORM_HEADERS,
+    ...(apiKey ? { 'X-API-Key': BENCH_API_KEY } : {}),
+  });
   try {
     const service = await startServer(specs.service);
     servers.push(service);
     const baseline = await startServer(specs.baseline);
     servers.push(baseline);
+    let serviceWithKey: RunningServer | undefined;
+    if (workloads.some((w) => w.apiKey)) {
+      serviceWithKey = await startServer(specs.serviceWithKey);
+      servers.push(serviceWithKey);
+    }
+    const serviceFor = (apiKey?: boolean) => (apiKey ? (serviceWithKey as RunningServer) : service);
     for (const workload of workloads) {
       // Same status and the same answer shape from both, or the comparison would be of different work.
+      const headers = headersOf(workload.apiKey);
       const [serviceShape, baselineShape] = [
-        await probeWorkload(service, workload),
-        await probeWorkload(baseline, workload),
+        await probeWorkload(serviceFor(workload.apiKey), workload, headers),
+        await probeWorkload(baseline, workload, headers),
       ];
       if (serviceShape !== baselineShape) {
         throw new Error(`${workload.name}: service answers ${serviceShape}, baseline answers ${baselineShape}`);
@@ -57,13 +89,17 @@ async function measureCells(
     }
     for (const workload of workloads) {
       const mine: Comparison[] = [];
-      for (const connections of options.connections) {
+      // Authentication on is one cell, at the highest concurrency.
+      const levels = workload.apiKey ? [Math.max(...options.connections)] : options.connections;
+      for (const connections of levels) {
         const pair: CellResult[] = [];
-        for (const server of [service, baseline]) {
+        for (const server of [serviceFor(workload.apiKey), baseline]) {
           const cell = await runCell(server, workload, {
             connections,
             durationSeconds: options.durationSeconds,
             warmupSeconds: options.warmupSeconds,
+            data,
+            headers: headersOf(workload.apiKey),
           });
           pair.push(cell);
           cells.push(cell);
@@ -71,10 +107,11 @@ async function measureCells(
           if (workload.writes) await restoreSeededTable(url);
           progress(
             `${workload.name} ×${connections} ${server.name}: ${cell.reqPerSec.toFixed(0)} req/s, ` +
-              `p50 ${cell.latencyMs.p50} ms, p99 ${cell.latencyMs.p99} ms, errors ${cell.errors}, ` +
-              `CPU ${cell.cpuMicrosPerRequest.toFixed(0)} µs/req`,
+              `p50 ${cell.latencyMs.p50.toFixed(1)} ms, p99 ${cell.latencyMs.p99.toFixed(1)} ms, errors ${cell.errors}, ` +
+              `CPU ${cell.cpuMicrosPerRequest.toFixed(0)} µs/req, ${cell.reqPerCpuSecond.toFixed(0)} req per CPU s, ` +
+              `client ${cell.clientCores.toFixed(2)} cores`,
           );
-          if (workload.name === 'mix') {
+          if (workload.name === 'mix' && connections === Math.max(...options.connections)) {
             const peak = peaks.get(server.name) ?? { mixMaxRssMB: 0, lifetimePeakMB: 0 };
             peak.mixMaxRssMB = Math.max(peak.mixMaxRssMB, cell.rssMB.max);
             peaks.set(server.name, peak);
@@ -96,13 +133,13 @@ async function measureCells(
   return { cells, comparisons, peakRss: [...peaks.entries()].map(([name, peak]) => ({ name, ...peak })) };
 }
 
-async function bench(options: BenchOptions): Promise<void> {
+async function bench(options: BenchOptions, node: NodeRuntime): Promise<void> {
   const startedAt = new Date().toISOString();
   const database = await serverVersion(options.databaseUrl);
   const loadAverageStart = os.loadavg();
   process.stdout.write(
     `usersvc bench${options.quick ? ' (--quick: development figures only)' : ''}\n` +
-      `Node ${process.version}; ${database}\n` +
+      `servers on Node ${node.version} (${node.execPath}); ${database}\n` +
       `${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${loadAverageStart.map((l) => l.toFixed(2)).join(' ')}\n` +
       `${options.durationSeconds} s per cell after ${options.warmupSeconds} s warm-up; connections ${options.connections.join(', ')}; ` +
       `pool ${options.poolMax}\n`,
@@ -113,14 +150,25 @@ async function bench(options: BenchOptions): Promise<void> {
   const seedSeconds = await seedUsers(url, options.seedRows);
   const ids = await userIds(url);
   const cursor = await cursorAfterRow(url, Math.floor(options.seedRows / 2));
-  const all = createWorkloads({ ids, seedRows: options.seedRows, cursor });
+  const data: WorkloadData = { ids, seedRows: options.seedRows, cursor };
+  const all = createWorkloads(data);
   const unknown = options.workloads.filter((name) => !all.some((w) => w.name === name));
   if (unknown.length > 0) throw new Error(`unknown workloads ${unknown.join(', ')}\n${USAGE}`);
   const workloads = options.workloads.length ? all.filter((w) => options.workloads.includes(w.name)) : all;
 
-  const specs = {
-    service: { name: 'service', script: SCRIPTS.service, env: serverEnv(url, options.poolMax) },
-    baseline: { name: 'baseline', script: SCRIPTS.baseline, env: serverEnv(url, options.poolMax) },
+  // The service runs as the image runs it: the bundle, with the compile cache the image build fills.
+  const cache = fillCompileCache(node.execPath, serverEnv(url, options.poolMax));
+  progress(`compile cache: ${cache.said}`);
+  const serviceEnv = serverEnv(url, options.poolMax, {}, cache.dir);
+  const specs: Specs = {
+    service: { name: 'service', script: SCRIPTS.service, env: serviceEnv, node: node.execPath },
+    serviceWithKey: {
+      name: 'service+key',
+      script: SCRIPTS.service,
+      env: { ...serviceEnv, API_KEY: BENCH_API_KEY },
+      node: node.execPath,
+    },
+    baseline: { name: 'baseline', script: SCRIPTS.baseline, env: serverEnv(url, options.poolMax), node: node.execPath },
   };
 
   let coldStart: ColdStart[] = [];
@@ -129,19 +177,20 @@ async function bench(options: BenchOptions): Promise<void> {
     coldStart = await measureColdStarts([specs.service, specs.baseline], options.coldStarts, progress);
   }
 
-  const { cells, comparisons, peakRss } = await measureCells(options, url, specs, workloads);
+  const { cells, comparisons, peakRss } = await measureCells(options, url, specs, workloads, data);
+  rmSync(cache.dir, { recursive: true, force: true });
 
   let listLatency: BenchResults['listLatency'];
   if (!options.skipLarge) {
     progress(`list latency: ${options.smallRows} rows vs ${options.largeRows} rows`);
-    listLatency = await measureListLatency(options, progress);
+    listLatency = await measureListLatency(options, node.execPath, progress);
   }
 
   const partial = {
     kind: 'bench' as const,
     startedAt,
     finishedAt: new Date().toISOString(),
-    node: process.version,
+    node: node.version,
     database,
     host: {
       cpus: os.cpus().length,
@@ -157,10 +206,26 @@ async function bench(options: BenchOptions): Promise<void> {
     peakRss,
     listLatency,
   };
-  const results: BenchResults = { ...partial, checks: checkTargets(partial) };
+  const results: BenchResults = { ...partial, checks: checkTargets(partial, options.maxClientCores) };
   printSummary(results);
   const file = writeResults(results);
   process.stdout.write(`\nraw figures: ${path.relative(ROOT, file)} (and bench/results/latest.json)\n`);
+  const over = clientOverLimit(allCells(partial), options.maxClientCores);
+  if (over.length > 0) {
+    // Loud, and after the tables: the figures stay readable, but this run does not count.
+    process.stderr.write(
+      `\nBENCH FAILED: the load generator used more than ${options.maxClientCores} core in ${over.length} cell(s), ` +
+        'so it took CPU from the server and PostgreSQL and those figures are void:\n' +
+        over
+          .map(
+            (c) =>
+              `  ${c.workload} ×${c.connections} ${c.target}: ${c.clientCores.toFixed(2)} cores at ${c.reqPerSec.toFixed(0)} req/s\n`,
+          )
+          .join('') +
+        "wrk needs about 9 µs of CPU a request here (mostly the kernel's loopback TCP work): see bench/README.md.\n",
+    );
+    process.exitCode = 1;
+  }
 }
 
 function printSummary(results: BenchResults): void {
@@ -233,11 +298,13 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  for (const script of Object.values(SCRIPTS)) {
+  for (const script of [...Object.values(SCRIPTS), COMPILE_CACHE_SCRIPT]) {
     if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
   }
-  if (options.profile) await runProfile(options, progress);
-  else await bench(options);
+  ensureWrk(progress);
+  const node = resolveNode(options.node, progress);
+  if (options.profile) await runProfile(options, node, progress);
+  else await bench(options, node);
   progress('done');
 }
 

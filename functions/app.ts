@@ -35,6 +35,7 @@ export interface App {
 export function createApp({ config, db, logger, drain = createDrain() }: AppDependencies): App {
   const table: Record<RouteName, Route> = routes;
   const schema = createSchemaCheck(db);
+  let document: object | undefined;
   const context: AppContext = {
     config,
     // Handlers get the database behind the schema check: 503 SCHEMA_NOT_READY until it is migrated far enough.
@@ -43,7 +44,11 @@ export function createApp({ config, db, logger, drain = createDrain() }: AppDepe
     logger,
     drain,
     metrics: createMetrics(() => db.stats()),
-    openApiDocument: openApiDocument(table, { authRequired: config.apiKeys.length > 0 }),
+    // Built at its first use, once: generating it (JSON Schema from zod) is start-up work no probe needs.
+    get openApiDocument() {
+      document ??= openApiDocument(table, { authRequired: config.apiKeys.length > 0 });
+      return document;
+    },
   };
   const names = Object.keys(table) as RouteName[];
   const alone = (route: Route) => [route, { ...route, path: `/${[...route.path.matchAll(/:\w+/g)].join('/')}` }];

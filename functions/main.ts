@@ -7,6 +7,10 @@ import { startKeySweep } from '../shared/idempotency/sweep';
 import { createLogger } from '../shared/logging';
 import { createApp } from './app';
 
+// Node's own metrics (prom-client) start this long after listening, once the requests that waited for a scale from
+// zero are answered, or at the first scrape if that comes sooner.
+const PROCESS_METRICS_DELAY_MS = 2000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
@@ -41,6 +45,7 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info('usersvc listening', { port, database: config.database.kind, node: process.version });
+  setTimeout(() => app.context.metrics.startProcessMetrics(), PROCESS_METRICS_DELAY_MS).unref();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -71,16 +76,20 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
-// A closed stdout (the log reader went away) must not take the service down with it.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-});
+// Serves only when it is the program (the image's CMD); the image build loads it without serving to fill the compile
+// cache (scripts/compile-cache.ts).
+if (require.main?.filename === __filename) {
+  // A closed stdout (the log reader went away) must not take the service down with it.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(`usersvc failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  }
-  process.exit(1);
-});
+  main().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+    } else {
+      process.stderr.write(`usersvc failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+    process.exit(1);
+  });
+}

@@ -17,7 +17,8 @@ const jsonSchemaOf = (schema: z.ZodType) => {
 const pathParameterSchemas: Record<string, z.ZodType> = { id: userId, username };
 
 const timestamp = { type: 'string', format: 'date-time', description: 'RFC 3339, UTC, microseconds' };
-const schemas = {
+// A function, not a constant: JSON Schema from zod is work for the first read of the document, not for start-up.
+const componentSchemas = () => ({
   User: {
     type: 'object',
     required: ['id', 'username', 'email', 'full_name', 'created_at', 'updated_at'],
@@ -78,7 +79,7 @@ const schemas = {
       },
     },
   },
-};
+});
 
 // Headers a problem response carries, by code.
 const problemHeaders: Partial<Record<ErrorCode, Record<string, object>>> = {
@@ -200,7 +201,7 @@ export function openApiDocument(routes: Record<string, Route>, options: { authRe
       { name: 'operations', description: 'Probes, metrics and this document' },
     ],
     components: {
-      schemas,
+      schemas: componentSchemas(),
       securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } },
     },
     paths,

@@ -21,9 +21,13 @@ import type { ApiRequest, ApiResponse, AppContext, Route } from './types';
 export type IncomingRequest = IncomingMessage & BodyFields & { originalUrl?: string; rawUrl?: string };
 export type HttpFunction = (request: IncomingRequest, response: ServerResponse) => Promise<void>;
 
-/** Writes a reply; returns the body's size in bytes. */
-export function send(res: ServerResponse, reply: ApiResponse, closeConnection: boolean): number {
+/**
+ * Writes a reply; returns the body's size in bytes. Every header goes to writeHead in one object: a header set
+ * before with setHeader would send Node's writeHead down its slow path, validating and storing each one again.
+ */
+export function send(res: ServerResponse, reply: ApiResponse, closeConnection: boolean, requestId?: string): number {
   const headers: Record<string, string | number> = { ...API_RESPONSE_HEADERS, ...reply.headers };
+  if (requestId !== undefined) headers['X-Request-ID'] = requestId;
   if (closeConnection) headers.Connection = 'close';
   if (reply.body === undefined) {
     res.writeHead(reply.status, headers);
@@ -61,7 +65,6 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
     const started = process.hrtime.bigint();
     metrics.requestStarted();
     const requestId = requestIdFrom(req.headers['x-request-id']);
-    res.setHeader('X-Request-ID', requestId);
     // rawUrl: the path as sent, when it had to be escaped for Express (see shared/http/framework.ts).
     const url = originForm(req.rawUrl ?? req.originalUrl ?? req.url ?? '/');
     const method = req.method ?? 'GET';
@@ -100,11 +103,18 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
       reply = problemResponse(error, requestId);
     }
 
-    // An unread refused body is still on the socket: close it rather than read it.
-    const size = send(res, reply, bodyLeftUnread(req));
+    let size: number;
+    try {
+      // An unread refused body is still on the socket: close it rather than read it.
+      size = send(res, reply, bodyLeftUnread(req), requestId);
+    } catch (error) {
+      // A bug in writing the reply: the server answers 500 (shared/http/server.ts), still with the request id.
+      if (!res.headersSent) res.setHeader('X-Request-ID', requestId);
+      throw error;
+    }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     metrics.requestFinished(method, template, reply.status, seconds);
-    logger.request(severityOf(reply.status), `${method} ${path} ${reply.status}`, {
+    const fields: Record<string, unknown> = {
       httpRequest: {
         requestMethod: method,
         requestUrl: redactUrl(url),
@@ -117,10 +127,15 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
       },
       request_id: requestId,
       route: template,
+    };
+    if (reply.status >= 500 && failure !== undefined) {
       // `stack` makes the line an Error Reporting event (see shared/logging.ts).
-      ...(reply.status >= 500 && failure !== undefined ? { error: describe(failure), stack: stackOf(failure) } : {}),
-      ...traceFields(req.headers, project),
-    });
+      fields.error = describe(failure);
+      fields.stack = stackOf(failure);
+    }
+    const trace = traceFields(req.headers, project);
+    if (trace) Object.assign(fields, trace);
+    logger.request(severityOf(reply.status), `${method} ${path} ${reply.status}`, fields);
   };
 }
 

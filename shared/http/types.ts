@@ -43,8 +43,8 @@ export interface AppContext {
   metrics: Metrics;
   /** Whether the database has the schema this build needs; `db` already waits for it. */
   schema: SchemaCheck;
-  /** The OpenAPI document of this app's routes, built once when the app is. */
-  openApiDocument: object;
+  /** The OpenAPI document of this app's routes, built once, when first read. */
+  readonly openApiDocument: object;
 }
 
 export type Handler = (request: ApiRequest, app: AppContext) => Promise<ApiResponse>;

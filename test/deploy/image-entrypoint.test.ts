@@ -1,6 +1,7 @@
 // The image without Docker: the Dockerfile's invariants, then its exact command line run from a reproduced layout.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import nodeModule from 'node:module';
 import path from 'node:path';
 import { Client } from 'pg';
 import { parse } from 'yaml';
@@ -9,7 +10,7 @@ import { call } from '../support/http';
 import { ROOT } from '../support/service';
 import { runContainer, startContainer } from './support/container';
 import { commandOf, envOf, findStage, instructionsOf, readDockerfile } from './support/dockerfile';
-import { reproduceImageLayout, type ImageLayout } from './support/image-layout';
+import { isNodeRunStage, reproduceImageLayout, type ImageLayout } from './support/image-layout';
 import { renderKustomization } from './support/kustomize';
 import { containersOf, findObject, listAt } from './support/objects';
 
@@ -33,7 +34,10 @@ const runtimeCopies = instructionsOf(final, 'COPY').map((copy) => {
 describe('Dockerfile', () => {
   it('builds in node:24 stages and runs on a distroless Node.js 24 image', () => {
     expect(dockerfile.stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of dockerfile.stages.slice(0, -1)) expect(stage.image).toMatch(/^node:24([.-]|$)/);
+    for (const stage of dockerfile.stages.slice(0, -1)) {
+      if (isNodeRunStage(stage, final)) continue; // the compile cache: made on the runtime's own image (below)
+      expect(stage.image).toMatch(/^node:24([.-]|$)/);
+    }
     const [name, digest] = final.image.split('@');
     expect(name).toMatch(/^gcr\.io\/distroless\/nodejs24-debian\d+(:nonroot|:latest)?$/);
     if (digest !== undefined) expect(digest).toMatch(/^sha256:[0-9a-f]+$/);
@@ -73,6 +77,28 @@ describe('Dockerfile', () => {
     expect(missing).toEqual([]);
   });
 
+  it("fills the compile cache on the runtime's own image, as its user, over what the runtime copies, at its paths", () => {
+    // Node keys its compile cache by node version, uid, file path and content: any difference and every entry misses.
+    const stage = findStage(dockerfile, 'compile-cache');
+    expect(isNodeRunStage(stage, final)).toBe(true);
+    expect(stage.image).toBe(final.image);
+    expect(instructionsOf(stage, 'USER')).toEqual([]); // the image's own user, 65532 in :nonroot, as at run time
+    expect(instructionsOf(stage, 'WORKDIR').pop()?.args).toBe(instructionsOf(final, 'WORKDIR').pop()?.args);
+    const copies = (of: typeof stage) =>
+      instructionsOf(of, 'COPY')
+        .filter((copy) => copy.flags.from !== 'compile-cache')
+        .map((copy) => `${copy.flags.from ?? ''} ${copy.args}`);
+    expect(copies(final)).toEqual(expect.arrayContaining(copies(stage)));
+    const stageEnv = envOf(stage);
+    expect(stageEnv.NODE_OPTIONS).toBe(envOf(final).NODE_OPTIONS);
+    expect(instructionsOf(stage, 'RUN').map(({ exec }) => exec)).toEqual([
+      ['/nodejs/bin/node', 'dist/scripts/compile-cache.js'],
+    ]);
+    const cacheCopy = runtimeCopies.find((copy) => copy.from === 'compile-cache');
+    expect(cacheCopy?.sources).toEqual([stageEnv.NODE_COMPILE_CACHE]);
+    expect(path.posix.resolve('/app', cacheCopy?.destination ?? '')).toBe(envOf(final).NODE_COMPILE_CACHE);
+  });
+
   it('runs as uid 65532 (nonroot) in the runtime stage', () => {
     const user = instructionsOf(final, 'USER').pop()?.args;
     expect(user).toMatch(/^(65532|nonroot)(:(65532|nonroot))?$/);
@@ -93,14 +119,14 @@ describe('Dockerfile', () => {
     expect(installs.some((args) => /^npm (ci|prune)\b.*--omit=dev/.test(args))).toBe(true);
   });
 
-  it('copies dist/, the production node_modules, package.json and migrations/ into the runtime image', () => {
+  it('copies dist/, the production node_modules, package.json, migrations/ and the compile cache into the runtime image', () => {
     const destinations = runtimeCopies.flatMap((copy) =>
       copy.destination.endsWith('/')
         ? copy.sources.map((source) => path.posix.join(copy.destination, path.posix.basename(source)))
         : [copy.destination],
     );
     expect(destinations.map((destination) => path.posix.normalize(destination)).sort()).toEqual(
-      ['dist', 'migrations', 'node_modules', 'package.json'].sort(),
+      ['.compile-cache', 'dist', 'migrations', 'node_modules', 'package.json'].sort(),
     );
   });
 
@@ -153,8 +179,35 @@ describe(`the image's command, run from a reproduced image layout (${backend})`,
     for (const dev of ['typescript', 'ts-node', 'jest', 'ts-jest', '.bin/tsc']) {
       expect(existsSync(path.join(modules, dev))).toBe(false);
     }
-    expect(readdirSync(layout.workdir).sort()).toEqual(['dist', 'migrations', 'node_modules', 'package.json']);
+    expect(readdirSync(layout.workdir).sort()).toEqual([
+      '.compile-cache',
+      'dist',
+      'migrations',
+      'node_modules',
+      'package.json',
+    ]);
     expect(layout.install.command).toEqual(expect.arrayContaining(['ci', '--omit=dev', '--prefer-offline']));
+  });
+
+  it('runs the esbuild bundle: the entrypoint is one file that requires none of our other files', () => {
+    const entry = readFileSync(path.join(layout.workdir, 'dist/functions/main.js'), 'utf8');
+    expect(entry).toContain('// shared/http/pipeline.ts'); // esbuild's marker of a bundled module
+    expect(entry).not.toMatch(/require\("\.\.?\//);
+    // eslint-disable-next-line no-control-regex
+    expect(entry).not.toMatch(/[^\x00-\x7f]/); // ASCII: V8 keeps the source one byte a character
+  });
+
+  it('holds a compile cache made by the node that ran the stage (empty on a node without one)', () => {
+    const cache = path.join(layout.workdir, '.compile-cache');
+    const tags = readdirSync(cache);
+    // Node 22.1+ writes one folder per node version and uid; this machine's node ran the stage.
+    if (typeof (nodeModule as { getCompileCacheDir?: unknown }).getCompileCacheDir === 'function') {
+      expect(tags).toEqual([expect.stringMatching(new RegExp(`^${process.version}-`))]);
+      expect(readdirSync(path.join(cache, tags[0] as string)).length).toBeGreaterThan(0);
+    } else {
+      expect(tags).toEqual([]);
+    }
+    expect(layout.env.NODE_COMPILE_CACHE).toBe(cache);
   });
 
   it('serves /ready 200 from the CMD (compose healthcheck passes), drains on SIGTERM, exits 0, logs it', async () => {

@@ -4,6 +4,9 @@ import net from 'node:net';
 import { createLogger } from '../../shared/logging';
 import { captureLogs } from '../support/logs';
 
+/** Request lines go out at the end of the event loop's turn (see createLogger). */
+const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('createLogger', () => {
   it('writes structured JSON lines with severity, message, time and the fields', () => {
     const capture = captureLogs();
@@ -14,14 +17,40 @@ describe('createLogger', () => {
     ]);
   });
 
-  it('writes the request line in the same format, and drops lines below the level', () => {
+  it('writes the request line in the same format, and drops lines below the level', async () => {
     const capture = captureLogs();
     const logger = createLogger({ logLevel: 'warn', logFormat: 'json' }, capture.stream);
     logger.request('info', 'GET /health 200', { route: '/health' });
     logger.info('not shown');
     logger.request('warn', 'GET /nope 404', { route: 'unmatched' });
+    await endOfTurn();
     expect(capture.logs).toEqual([
       { severity: 'WARNING', message: 'GET /nope 404', time: expect.stringMatching(/Z$/), route: 'unmatched' },
+    ]);
+  });
+
+  it("writes a turn's request lines in one write at its end, and any other line after them at once", async () => {
+    const capture = captureLogs();
+    const writes: string[] = [];
+    const write = capture.stream.write.bind(capture.stream);
+    capture.stream.write = ((chunk: string) => {
+      writes.push(chunk);
+      return write(chunk);
+    }) as typeof capture.stream.write;
+    const logger = createLogger({ logLevel: 'info', logFormat: 'json' }, capture.stream);
+    logger.request('info', 'GET /a 200', { route: '/a' });
+    logger.request('info', 'GET /b 200', { route: '/b' });
+    expect(writes).toEqual([]);
+    logger.warn('pool is slow');
+    expect(writes).toHaveLength(2);
+    logger.request('info', 'GET /c 200', { route: '/c' });
+    await endOfTurn();
+    expect(writes).toHaveLength(3);
+    expect(capture.logs.map((line) => line.message)).toEqual([
+      'GET /a 200',
+      'GET /b 200',
+      'pool is slow',
+      'GET /c 200',
     ]);
   });
 
@@ -103,7 +132,7 @@ describe('5xx lines as Error Reporting events', () => {
     'logging.googleapis.com/trace_sampled': true,
   };
 
-  it('writes the ReportedErrorEvent form: @type, the V8 stack as message, serviceContext from Knative, context', () => {
+  it('writes the ReportedErrorEvent form: @type, the V8 stack as message, serviceContext from Knative, context', async () => {
     const capture = captureLogs();
     const logger = createLogger(
       { logLevel: 'info', logFormat: 'json', serviceName: 'usersvc', serviceRevision: 'usersvc-00042' },
@@ -118,6 +147,7 @@ describe('5xx lines as Error Reporting events', () => {
       stack: error.stack,
       ...trace,
     });
+    await endOfTurn();
     const [line] = capture.logs;
     expect(line).toEqual({
       severity: 'ERROR',
@@ -154,22 +184,24 @@ describe('5xx lines as Error Reporting events', () => {
     expect(line?.message).toMatch(/^TypeError: Cannot read properties of undefined \(reading 'id'\)\n {4}at /);
   });
 
-  it('names the service usersvc and leaves out the version off Knative (no K_SERVICE, K_REVISION)', () => {
+  it('names the service usersvc and leaves out the version off Knative (no K_SERVICE, K_REVISION)', async () => {
     const capture = captureLogs();
     createLogger({ logLevel: 'info', logFormat: 'json' }, capture.stream).request('error', 'GET /x 500', {
       stack: new Error('boom').stack,
     });
+    await endOfTurn();
     expect(capture.logs[0]).toMatchObject({ '@type': REPORTED_ERROR_EVENT, serviceContext: { service: 'usersvc' } });
     expect(capture.logs[0]?.serviceContext).toEqual({ service: 'usersvc' });
     expect(capture.logs[0]).not.toHaveProperty(['logging.googleapis.com/labels']);
     expect(capture.logs[0]).not.toHaveProperty('context');
   });
 
-  it('leaves lines without a stack as they were', () => {
+  it('leaves lines without a stack as they were', async () => {
     const capture = captureLogs();
     createLogger({ logLevel: 'info', logFormat: 'json' }, capture.stream).request('error', 'GET /ready 503', {
       route: '/ready',
     });
+    await endOfTurn();
     expect(capture.logs[0]).toEqual({
       severity: 'ERROR',
       message: 'GET /ready 503',
