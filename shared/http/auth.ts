@@ -1,9 +1,10 @@
 // X-API-Key check: missing is 401, wrong is 403, compared in constant time against every accepted key.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { errors } from '../errors';
 
-// Hashing first gives equal-length inputs, so timingSafeEqual leaks neither content nor length.
-const digest = (value: string) => createHash('sha256').update(value).digest();
+// Hashing first gives equal-length inputs, so timingSafeEqual leaks neither content nor length. crypto.hash is the
+// one-shot form (no Hash object per request; Node 20.12+).
+const digest = (value: string) => hash('sha256', value, 'buffer');
 
 export function createApiKeyCheck(acceptedKeys: readonly string[]) {
   const accepted = acceptedKeys.map(digest);
