@@ -64,11 +64,12 @@ describe.each(backends)('concurrency on %s', (backend) => {
       cursor = page.next_cursor;
     } while (cursor);
 
-    // Insert continuously, concurrently with the walk.
+    // Insert concurrently with the walk. Bounded: new rows sort after every existing one, so a writer faster than
+    // the walk (4 rows a page) would keep moving the end away and the walk would never finish.
     let inserting = true;
     let inserted = 0;
     const writer = (async () => {
-      while (inserting) {
+      while (inserting && inserted < 60) {
         const n = inserted++;
         await call(running.url, 'POST', '/api/v1/users', {
           json: { username: `${seedTag}new${n}`, email: `${seedTag}new${n}@example.com`, full_name: 'Late Comer' },
