@@ -1,5 +1,6 @@
 // Every route the service has: method, path template, handler, and what the OpenAPI document says of it. The
 // router, the per-route targets and the document are all built from this table.
+import type { ErrorCode } from '../shared/errors';
 import type { Route } from '../shared/http/types';
 import { MAX_KEY_LENGTH } from '../shared/idempotency/key';
 import { docsAsset, docsPage } from './docs/handlers';
@@ -31,6 +32,18 @@ const IDEMPOTENCY_KEY = {
 const REPLAYED = {
   'Idempotent-Replayed': '`true` when this is the recorded answer to an earlier request with the key',
 };
+// What a write with a JSON body can answer besides its success: the body, the unique indexes, its Idempotency-Key.
+const BODY_WRITE_ERRORS = [
+  'MALFORMED_JSON',
+  'VALIDATION_FAILED',
+  'USER_CONFLICT',
+  'WRITE_CONFLICT',
+  'IDEMPOTENCY_KEY_IN_USE',
+  'IDEMPOTENCY_KEY_REUSED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'DATABASE_UNAVAILABLE',
+] as const satisfies readonly ErrorCode[];
 const IF_NONE_MATCH = { name: 'If-None-Match', description: 'An ETag of the user; 304 when it is still current' };
 const IF_MATCH = {
   name: 'If-Match',
@@ -104,17 +117,7 @@ export const routes = {
     body: 'CreateUser',
     headers: [IDEMPOTENCY_KEY],
     responses: [{ ...user(201, 'Created'), headers: { ...ETAG, Location: 'The new user’s URL', ...REPLAYED } }],
-    errors: [
-      'MALFORMED_JSON',
-      'VALIDATION_FAILED',
-      'USER_CONFLICT',
-      'WRITE_CONFLICT',
-      'IDEMPOTENCY_KEY_IN_USE',
-      'IDEMPOTENCY_KEY_REUSED',
-      'PAYLOAD_TOO_LARGE',
-      'UNSUPPORTED_MEDIA_TYPE',
-      'DATABASE_UNAVAILABLE',
-    ],
+    errors: BODY_WRITE_ERRORS,
   },
   getUserById: {
     method: 'GET',
@@ -142,19 +145,7 @@ export const routes = {
     body: 'PatchUser',
     headers: [IF_MATCH, IDEMPOTENCY_KEY],
     responses: [{ ...user(200, 'The updated user'), headers: { ...ETAG, ...REPLAYED } }],
-    errors: [
-      'MALFORMED_JSON',
-      'VALIDATION_FAILED',
-      'USER_NOT_FOUND',
-      'PRECONDITION_FAILED',
-      'USER_CONFLICT',
-      'WRITE_CONFLICT',
-      'IDEMPOTENCY_KEY_IN_USE',
-      'IDEMPOTENCY_KEY_REUSED',
-      'PAYLOAD_TOO_LARGE',
-      'UNSUPPORTED_MEDIA_TYPE',
-      'DATABASE_UNAVAILABLE',
-    ],
+    errors: [...BODY_WRITE_ERRORS, 'USER_NOT_FOUND', 'PRECONDITION_FAILED'],
   },
   deleteUser: {
     method: 'DELETE',
