@@ -83,17 +83,11 @@ export function createLogger(settings: LoggerSettings, stream: Writable = proces
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { createWinstonLogger } = require('./logging-winston') as typeof import('./logging-winston');
     const winstonLogger = createWinstonLogger(settings, stream, labels);
-    const at = (level: Level) => (message: string, fields?: object) => winstonLogger.log(level, message, fields);
-    return {
-      error: at('error'),
-      warn: at('warn'),
-      info: at('info'),
-      debug: at('debug'),
-      request(level, message, fields) {
-        if (enabled(level)) winstonLogger.log(level, message, fields);
-      },
-      close: () => winstonLogger.close(),
+    const write = (level: Level, message: string, fields?: object) => winstonLogger.log(level, message, fields);
+    const request: Logger['request'] = (level, message, fields) => {
+      if (enabled(level)) write(level, message, fields);
     };
+    return loggerOf(write, request, () => winstonLogger.close());
   }
 
   /**
@@ -126,24 +120,28 @@ export function createLogger(settings: LoggerSettings, stream: Writable = proces
   // The process's own stdout: whatever a crash leaves pending is written as the process exits.
   const onExit = stream === process.stdout ? flush : undefined;
   if (onExit) process.once('exit', onExit);
-  const at = (level: Level) => (message: string, fields?: object) => {
+  const write = (level: Level, message: string, fields?: object) => {
     if (!enabled(level)) return;
     flush();
     stream.write(structuredLine(level, message, (fields ?? {}) as Fields));
   };
-  return {
-    error: at('error'),
-    warn: at('warn'),
-    info: at('info'),
-    debug: at('debug'),
-    request(level, message, fields) {
-      if (!enabled(level)) return;
-      if (pending === '') flushSoon();
-      pending += structuredLine(level, message, fields as Fields);
-    },
-    async close() {
-      flush();
-      if (onExit) process.off('exit', onExit);
-    },
+  const request: Logger['request'] = (level, message, fields) => {
+    if (!enabled(level)) return;
+    if (pending === '') flushSoon();
+    pending += structuredLine(level, message, fields as Fields);
   };
+  return loggerOf(write, request, async () => {
+    flush();
+    if (onExit) process.off('exit', onExit);
+  });
+}
+
+/** A Logger from its three ways out: a line now, a request's line, and closing. */
+function loggerOf(
+  write: (level: Level, message: string, fields?: object) => void,
+  request: Logger['request'],
+  close: () => Promise<void>,
+): Logger {
+  const at = (level: Level) => (message: string, fields?: object) => write(level, message, fields);
+  return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), request, close };
 }
