@@ -1,11 +1,27 @@
 // Each handler is also its own Functions Framework target: in-process under the framework's app, and once under the
 // framework's own CLI exactly as the README's dev loop runs it.
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { useApp } from '../support/app';
 import { call } from '../support/http';
 import { ROOT, startService } from '../support/service';
 
 const CLI = path.join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js');
+/**
+ * A port the kernel has just handed out and nobody holds: the CLI takes --port only, and a port picked at random may
+ * be another test's server (one holding creates behind a table lock once answered this test's POST and hung it).
+ */
+function freePort(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(String(port)));
+    });
+  });
+}
+
 const newUser = (name: string) => ({ username: name, email: `${name}@example.com`, full_name: 'Stand Alone' });
 
 describe('the createUser target alone', () => {
@@ -44,7 +60,7 @@ describe('the getUserById target alone', () => {
 
 describe('standalone targets under the CLI (functions-framework --target)', () => {
   it('serves createUser alone, with problem details for what Express would answer itself', async () => {
-    const port = String(20_000 + Math.floor(Math.random() * 20_000));
+    const port = await freePort();
     const service = await startService({
       command: [process.execPath, CLI, '--target=createUser', '--source=dist/functions/index.js', `--port=${port}`],
       env: { PGLITE_DATA_DIR: 'memory://', DATABASE_URL: undefined },
@@ -54,7 +70,11 @@ describe('standalone targets under the CLI (functions-framework --target)', () =
     try {
       let created: Awaited<ReturnType<typeof call>> | undefined;
       // The CLI prints no port of its own; wait for it to answer (PGlite boots on the first request).
+      let exited = false;
+      void service.exited.then(() => (exited = true));
       for (let i = 0; i < 300 && !created; i++) {
+        // A CLI that could not start (the port taken after all) fails the test now, with its output.
+        if (exited) throw new Error(`the CLI exited:\n${service.output()}`);
         created = await call(url, 'POST', '/api/v1/users', { json: newUser('standalone1') }).catch(() => undefined);
         if (!created) await new Promise((resolve) => setTimeout(resolve, 200));
       }
