@@ -4,6 +4,7 @@
 // stream it reads.
 import type { Writable } from 'node:stream';
 import type { Config } from './config';
+import { jsonString, requestLineMembers, RequestLogFields } from './request-line';
 
 export type Level = Config['logLevel'];
 
@@ -70,6 +71,21 @@ function errorEvent(stack: string, httpRequest: HttpRequestFields | undefined, s
   };
 }
 
+/**
+ * The time as an ISO 8601 string, formatted once per millisecond: under load many lines share a millisecond, and
+ * Date#toISOString costs more than the rest of a request line's timestamping (about 0.4 µs on Node 24).
+ */
+let formattedAt = Number.NaN;
+let formatted = '';
+function isoTimeNow(): string {
+  const now = Date.now();
+  if (now !== formattedAt) {
+    formattedAt = now;
+    formatted = new Date(now).toISOString();
+  }
+  return formatted;
+}
+
 export function createLogger(settings: LoggerSettings, stream: Writable = process.stdout): Logger {
   const serviceContext = { service: settings.serviceName ?? 'usersvc', version: settings.serviceRevision };
   // On Knative: the service and revision as labels of every entry, so that a revision's lines can be picked out.
@@ -77,6 +93,8 @@ export function createLogger(settings: LoggerSettings, stream: Writable = proces
     ? { service: serviceContext.service, revision: settings.serviceRevision }
     : undefined;
   const labelsField = labels && { [LABELS_KEY]: labels };
+  // The labels are the same on every line: serialised once, as the last member of each line's object.
+  const labelsMember = labelsField ? `,${JSON.stringify(labelsField).slice(1, -1)}` : '';
   const enabled = (level: Level) => RANK[level] <= RANK[settings.logLevel];
 
   if (settings.logFormat === 'pretty' || settings.logTarget === 'cloud-logging') {
@@ -97,13 +115,18 @@ export function createLogger(settings: LoggerSettings, stream: Writable = proces
    */
   function structuredLine(level: Level, message: string, fields: Fields): string {
     const severity = SEVERITY[level] ?? 'DEFAULT';
-    const time = new Date().toISOString();
+    const time = isoTimeNow();
     if (typeof fields.stack === 'string') {
       const { stack, ...rest } = fields;
       const { message: report, ...event } = errorEvent(stack, rest.httpRequest, serviceContext);
       return `${JSON.stringify({ severity, message: report, time, ...event, ...rest, ...labelsField })}\n`;
     }
-    return `${JSON.stringify({ severity, message, time, ...fields, ...labelsField })}\n`;
+    // The same object as {severity, message, time, ...fields, ...labels}, but the fields are serialised as they are
+    // and spliced in, rather than copied into a new object first; a request's fields by hand (shared/request-line.ts).
+    const members =
+      fields instanceof RequestLogFields ? requestLineMembers(fields) : JSON.stringify(fields).slice(1, -1);
+    const head = `{"severity":"${severity}","message":${jsonString(message)},"time":"${time}"`;
+    return `${head}${members === '' ? '' : `,${members}`}${labelsMember}}\n`;
   }
 
   // Request lines wait for the end of the event loop's turn and go out together in one write: a write is a system

@@ -5,6 +5,7 @@ import { AppError, errors } from '../errors';
 import { createApiKeyCheck } from './auth';
 import { bodyLeftUnread, bodyRefusal, type BodyFields } from './body-limit';
 import { clientIp } from './client-ip';
+import { RequestLogFields } from '../request-line';
 import { problemResponse } from './problem';
 import { requestIdFrom } from './request-id';
 import { redactUrl } from './request-log';
@@ -114,8 +115,8 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     metrics.requestFinished(method, template, reply.status, seconds);
-    const fields: Record<string, unknown> = {
-      httpRequest: {
+    const fields = new RequestLogFields(
+      {
         requestMethod: method,
         requestUrl: redactUrl(url),
         status: reply.status,
@@ -125,16 +126,12 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
         remoteIp: clientIp(req, trustedHops),
         protocol: `HTTP/${req.httpVersion}`,
       },
-      request_id: requestId,
-      route: template,
-    };
-    if (reply.status >= 500 && failure !== undefined) {
+      requestId,
+      template,
       // `stack` makes the line an Error Reporting event (see shared/logging.ts).
-      fields.error = describe(failure);
-      fields.stack = stackOf(failure);
-    }
-    const trace = traceFields(req.headers, project);
-    if (trace) Object.assign(fields, trace);
+      reply.status >= 500 && failure !== undefined ? { error: describe(failure), stack: stackOf(failure) } : undefined,
+      traceFields(req.headers, project),
+    );
     logger.request(severityOf(reply.status), `${method} ${path} ${reply.status}`, fields);
   };
 }

@@ -33,16 +33,17 @@ function decodeSegment(segment: string, name: string): string {
 
 function matchSegments(template: string[], actual: string[]): Record<string, string> | undefined {
   if (template.length !== actual.length) return undefined;
-  const params: Record<string, string> = {};
+  // Every segment is compared before any parameter is decoded: most templates fail on a literal segment, and a
+  // failed match then costs no object and no decoding (this runs for each template, on every request).
   for (let i = 0; i < template.length; i++) {
     const expected = template[i] as string;
     const segment = actual[i] as string;
-    if (expected.startsWith(':')) {
-      if (segment === '') return undefined;
-      params[expected.slice(1)] = decodeSegment(segment, expected.slice(1));
-    } else if (expected !== segment) {
-      return undefined;
-    }
+    if (expected.startsWith(':') ? segment === '' : expected !== segment) return undefined;
+  }
+  const params: Record<string, string> = {};
+  for (let i = 0; i < template.length; i++) {
+    const expected = template[i] as string;
+    if (expected.startsWith(':')) params[expected.slice(1)] = decodeSegment(actual[i] as string, expected.slice(1));
   }
   return params;
 }
