@@ -172,6 +172,51 @@ export async function runCell(server: RunningServer, workload: Workload, options
   }
 }
 
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+/**
+ * One cell from the rounds of the same server, workload and concurrency: each rate, latency and CPU figure is the
+ * median of the rounds (a round that a neighbour's burst slowed does not move it), counts are summed, and the client's
+ * CPU and the memory are the largest any round saw (the limit and the peak hold for every round).
+ */
+export function medianCell(rounds: readonly CellResult[]): CellResult {
+  const first = rounds[0];
+  if (!first) throw new Error('medianCell needs at least one round');
+  const of = (pick: (cell: CellResult) => number) => median(rounds.map(pick));
+  const sum = (pick: (cell: CellResult) => number) => rounds.reduce((total, cell) => total + pick(cell), 0);
+  const most = (pick: (cell: CellResult) => number) => Math.max(...rounds.map(pick));
+  return {
+    target: first.target,
+    workload: first.workload,
+    connections: first.connections,
+    durationSeconds: sum((c) => c.durationSeconds),
+    requests: sum((c) => c.requests),
+    reqPerSec: of((c) => c.reqPerSec),
+    latencyMs: {
+      p50: of((c) => c.latencyMs.p50),
+      p90: of((c) => c.latencyMs.p90),
+      p99: of((c) => c.latencyMs.p99),
+      max: most((c) => c.latencyMs.max),
+      mean: of((c) => c.latencyMs.mean),
+    },
+    errors: sum((c) => c.errors),
+    statusErrors: sum((c) => c.statusErrors),
+    socketErrors: sum((c) => c.socketErrors),
+    timeouts: sum((c) => c.timeouts),
+    cpuMicrosPerRequest: of((c) => c.cpuMicrosPerRequest),
+    cpuCores: of((c) => c.cpuCores),
+    reqPerCpuSecond: of((c) => c.reqPerCpuSecond),
+    clientCores: most((c) => c.clientCores),
+    rssMB: { max: most((c) => c.rssMB.max), peak: most((c) => c.rssMB.peak) },
+  };
+}
+
 /** The cells whose load generator used more than `maxCores`: their figures are void, and the bench fails. */
 export function clientOverLimit(cells: readonly CellResult[], maxCores: number): CellResult[] {
   return cells.filter((cell) => !(cell.clientCores <= maxCores));

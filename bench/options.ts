@@ -4,8 +4,10 @@ export interface BenchOptions {
   /** Server that holds the bench databases (they are created on it, then dropped and recreated each run). */
   databaseUrl: string;
   poolMax: number;
-  /** Seconds of measurement per cell (one workload, one concurrency, one target). */
+  /** Seconds of measurement per round of a cell (one workload, one concurrency, one target). */
   durationSeconds: number;
+  /** Alternating rounds per cell (service, baseline; then baseline, service ...); figures are their medians. */
+  rounds: number;
   /** Seconds of unmeasured load before each cell, so JIT and prepared statements are warm. */
   warmupSeconds: number;
   connections: number[];
@@ -25,6 +27,10 @@ export interface BenchOptions {
   quick: boolean;
   /** CPU-profile the service under load (bench/profile.ts) instead of the main bench. */
   profile: boolean;
+  /** Measure what each feature costs a request (bench/ablate.ts) instead of the main bench. */
+  ablate: boolean;
+  /** --ablate: the variants to measure (names from bench/ablate.ts, `a+b` for both at once); empty: all. */
+  ablations: string[];
   /** Connections used by --profile. */
   profileConnections: number;
   /** The servers' Node: '' for the one running the bench, a major version (24) or a path to a node binary. */
@@ -50,6 +56,7 @@ function flagsOf(argv: readonly string[]): Map<string, string> {
 
 const KNOWN_FLAGS = new Set([
   'duration',
+  'rounds',
   'warmup',
   'connections',
   'workloads',
@@ -65,6 +72,8 @@ const KNOWN_FLAGS = new Set([
   'quick',
   'profile',
   'profile-connections',
+  'ablate',
+  'ablations',
   'pool-max',
   'node',
   'max-client-cores',
@@ -73,7 +82,8 @@ const KNOWN_FLAGS = new Set([
 
 export const USAGE = `npm run bench -- [flags]   (each flag also reads BENCH_<NAME>, e.g. BENCH_DURATION=5)
   --quick                 short cells, 3 cold starts, 100k large table: for development, not for figures
-  --duration=S            seconds per measured cell (10; quick 2)
+  --duration=S            seconds per measured round of a cell (5; quick 2)
+  --rounds=N              alternating rounds per cell, figures are their medians (3; quick 1)
   --warmup=S              unmeasured seconds before each cell (1; quick 0.5)
   --connections=64        concurrency levels (the issue's targets are at 64; 10 also works: --connections=10,64)
   --max-client-cores=C    stop when wrk used more than C cores in a cell (0.25); wrk needs about 9 µs of CPU a
@@ -90,6 +100,9 @@ export const USAGE = `npm run bench -- [flags]   (each flag also reads BENCH_<NA
   --skip-cold-start --skip-large --reuse-large
   --profile               CPU-profile the service under load instead of the main bench (bench/profile.ts)
   --profile-connections=N (64)
+  --ablate                what each feature costs a request: variants of the bundle without it, on one workload
+                          (--workloads=getById by default), alternating rounds (bench/ablate.ts)
+  --ablations=a,b+c       --ablate: only these variants, + joining features into one (default: each, then all)
   --pool-max=N            pg pool size of the service and the baseline (DB_POOL_MAX, 10)
 Environment: DATABASE_URL (${DEFAULT_DATABASE_URL}), DB_POOL_MAX (10).`;
 
@@ -122,7 +135,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   return {
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     poolMax: number('pool-max', Number(env.DB_POOL_MAX || 10), 1),
-    durationSeconds: number('duration', quick ? 2 : 10, 1),
+    durationSeconds: number('duration', quick ? 2 : 5, 1),
+    rounds: Math.round(number('rounds', quick ? 1 : 3, 1)),
     warmupSeconds: number('warmup', quick ? 0.5 : 1),
     connections: list('connections', '64').map((item) => {
       const parsed = Number(item);
@@ -141,6 +155,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     reuseLarge: bool('reuse-large'),
     quick,
     profile: bool('profile'),
+    ablate: bool('ablate'),
+    ablations: list('ablations', ''),
     profileConnections: Math.round(number('profile-connections', 64, 1)),
     node: raw('node') ?? '',
     maxClientCores: number('max-client-cores', 0.25),

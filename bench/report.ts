@@ -147,7 +147,8 @@ export function markdown(results: BenchResults): string {
     `Measured ${results.startedAt.slice(0, 10)} on ${results.host.cpus} cores (${results.host.cpuModel}), ` +
       `load average ${results.host.loadAverageStart.map((l) => l.toFixed(2)).join(' ')} at the start, ` +
       `Node ${results.node}, ${results.database.split(' on ')[0] ?? results.database}; ` +
-      `${(results.options as { durationSeconds?: number }).durationSeconds ?? '?'} s per cell, ` +
+      `${(results.options as { rounds?: number }).rounds ?? 1} alternating rounds of ` +
+      `${(results.options as { durationSeconds?: number }).durationSeconds ?? '?'} s per cell (medians), ` +
       `${results.seed.rows} users, pool of ${(results.options as { poolMax?: number }).poolMax ?? '?'}.`,
     '',
     '| Workload | Conns | Service req/s | Baseline req/s | req/s ratio | Service p50 / p99 ms | Baseline p50 / p99 ms | p99 ratio | Service / baseline req per CPU s | CPU/req ratio | Client cores (max) | Errors (svc / base) |',

@@ -5,11 +5,12 @@
 import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runAblation } from './ablate';
 import { measureColdStarts } from './cold-start';
 import { COMPILE_CACHE_SCRIPT, fillCompileCache } from './compile-cache';
 import { cursorAfterRow, recreateDatabase, restoreSeededTable, seedUsers, serverVersion, userIds } from './database';
 import { measureListLatency } from './list-latency';
-import { clientOverLimit, ensureWrk, probeWorkload, runCell, type CellResult } from './load';
+import { clientOverLimit, ensureWrk, medianCell, probeWorkload, runCell, type CellResult } from './load';
 import { resolveNode, type NodeRuntime } from './node-runtime';
 import { USAGE, parseOptions, type BenchOptions } from './options';
 import { runProfile } from './profile';
@@ -92,32 +93,39 @@ async function measureCells(
       // Authentication on is one cell, at the highest concurrency.
       const levels = workload.apiKey ? [Math.max(...options.connections)] : options.connections;
       for (const connections of levels) {
-        const pair: CellResult[] = [];
-        for (const server of [serviceFor(workload.apiKey), baseline]) {
-          const cell = await runCell(server, workload, {
-            connections,
-            durationSeconds: options.durationSeconds,
-            warmupSeconds: options.warmupSeconds,
-            data,
-            headers: headersOf(workload.apiKey),
-          });
-          pair.push(cell);
-          cells.push(cell);
-          // Created rows would make every later cell's table bigger (and the two targets' tables differ).
-          if (workload.writes) await restoreSeededTable(url);
-          progress(
-            `${workload.name} ×${connections} ${server.name}: ${cell.reqPerSec.toFixed(0)} req/s, ` +
-              `p50 ${cell.latencyMs.p50.toFixed(1)} ms, p99 ${cell.latencyMs.p99.toFixed(1)} ms, errors ${cell.errors}, ` +
-              `CPU ${cell.cpuMicrosPerRequest.toFixed(0)} µs/req, ${cell.reqPerCpuSecond.toFixed(0)} req per CPU s, ` +
-              `client ${cell.clientCores.toFixed(2)} cores`,
-          );
-          if (workload.name === 'mix' && connections === Math.max(...options.connections)) {
-            const peak = peaks.get(server.name) ?? { mixMaxRssMB: 0, lifetimePeakMB: 0 };
-            peak.mixMaxRssMB = Math.max(peak.mixMaxRssMB, cell.rssMB.max);
-            peaks.set(server.name, peak);
+        const pair = [serviceFor(workload.apiKey), baseline];
+        const rounds = new Map<RunningServer, CellResult[]>(pair.map((server) => [server, []]));
+        // Alternating rounds, the order swapped each round, so that drift in the machine's speed (a shared VM's
+        // neighbours, the CPU's clock) hits both servers alike; each figure is then the median of the rounds.
+        for (let round = 0; round < options.rounds; round++) {
+          for (const server of round % 2 === 0 ? pair : [...pair].reverse()) {
+            const cell = await runCell(server, workload, {
+              connections,
+              durationSeconds: options.durationSeconds,
+              warmupSeconds: round === 0 ? options.warmupSeconds : 0,
+              data,
+              headers: headersOf(workload.apiKey),
+            });
+            rounds.get(server)?.push(cell);
+            cells.push(cell);
+            // Created rows would make every later cell's table bigger (and the two targets' tables differ).
+            if (workload.writes) await restoreSeededTable(url);
+            progress(
+              `${workload.name} ×${connections} ${server.name} (round ${round + 1}/${options.rounds}): ` +
+                `${cell.reqPerSec.toFixed(0)} req/s, p50 ${cell.latencyMs.p50.toFixed(1)} ms, ` +
+                `p99 ${cell.latencyMs.p99.toFixed(1)} ms, errors ${cell.errors}, ` +
+                `CPU ${cell.cpuMicrosPerRequest.toFixed(0)} µs/req, ${cell.reqPerCpuSecond.toFixed(0)} req per CPU s, ` +
+                `client ${cell.clientCores.toFixed(2)} cores`,
+            );
+            if (workload.name === 'mix' && connections === Math.max(...options.connections)) {
+              const peak = peaks.get(server.name) ?? { mixMaxRssMB: 0, lifetimePeakMB: 0 };
+              peak.mixMaxRssMB = Math.max(peak.mixMaxRssMB, cell.rssMB.max);
+              peaks.set(server.name, peak);
+            }
           }
         }
-        mine.push(compare(pair[0] as CellResult, pair[1] as CellResult));
+        const [serviceCell, baselineCell] = pair.map((server) => medianCell(rounds.get(server) ?? []));
+        mine.push(compare(serviceCell as CellResult, baselineCell as CellResult));
       }
       comparisons.push(...mine);
       process.stdout.write(`\n${workloadTable(workload.description, mine)}\n`);
@@ -141,7 +149,8 @@ async function bench(options: BenchOptions, node: NodeRuntime): Promise<void> {
     `usersvc bench${options.quick ? ' (--quick: development figures only)' : ''}\n` +
       `servers on Node ${node.version} (${node.execPath}); ${database}\n` +
       `${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load average ${loadAverageStart.map((l) => l.toFixed(2)).join(' ')}\n` +
-      `${options.durationSeconds} s per cell after ${options.warmupSeconds} s warm-up; connections ${options.connections.join(', ')}; ` +
+      `${options.rounds} alternating rounds of ${options.durationSeconds} s per cell after ${options.warmupSeconds} s warm-up; ` +
+      `connections ${options.connections.join(', ')}; ` +
       `pool ${options.poolMax}\n`,
   );
 
@@ -304,6 +313,7 @@ async function main(): Promise<void> {
   ensureWrk(progress);
   const node = resolveNode(options.node, progress);
   if (options.profile) await runProfile(options, node, progress);
+  else if (options.ablate) await runAblation(options, node, progress);
   else await bench(options, node);
   progress('done');
 }

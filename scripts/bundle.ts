@@ -3,7 +3,7 @@
 // the tests that spawn it) runs the file the image ships. One file instead of some 200 modules: Node resolves and
 // reads one, and the compile cache made at image build (scripts/compile-cache.ts) holds it whole. bench/README.md,
 // "Cold start", has the figures.
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -36,8 +36,14 @@ function asciiOnly(file: string): void {
   if (escaped !== text) writeFileSync(file, escaped);
 }
 
-async function main(): Promise<void> {
-  const outfile = path.join(ROOT, 'dist/functions/main.js');
+/**
+ * Bundles functions/main.ts into `outfile`; returns the number of modules and bytes. `plugins`: the bench's feature
+ * ablation (bench/ablate.ts) patches sources on the way in; the build ships none.
+ */
+export async function bundleEntrypoint(
+  outfile: string,
+  plugins: Plugin[] = [],
+): Promise<{ inputs: number; bytes: number }> {
   const result = await build({
     entryPoints: [path.join(ROOT, 'functions/main.ts')],
     outfile,
@@ -51,16 +57,24 @@ async function main(): Promise<void> {
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
+    plugins,
   });
   asciiOnly(outfile);
   const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-  const inputs = Object.keys(result.metafile.inputs).length;
+  return { inputs: Object.keys(result.metafile.inputs).length, bytes };
+}
+
+async function main(): Promise<void> {
+  const outfile = path.join(ROOT, 'dist/functions/main.js');
+  const { inputs, bytes } = await bundleEntrypoint(outfile);
   process.stdout.write(
     `bundled functions/main.ts: ${inputs} modules, ${(bytes / 1024).toFixed(0)} KiB -> ${path.relative(ROOT, outfile)}\n`,
   );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bundle failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bundle failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
