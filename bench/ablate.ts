@@ -9,11 +9,11 @@ import path from 'node:path';
 import type { Plugin } from 'esbuild';
 import { bundleEntrypoint } from '../scripts/bundle';
 import { recreateDatabase, seedUsers, serverVersion, userIds, cursorAfterRow, restoreSeededTable } from './database';
-import { medianCell, runCell, type CellResult } from './load';
+import { runCell, type CellResult } from './load';
 import type { NodeRuntime } from './node-runtime';
 import type { BenchOptions } from './options';
 import { PLATFORM_HEADERS, ROOT, SCRIPTS, serverEnv, startServer, type ServerSpec } from './processes';
-import { textTable, writeResults } from './report';
+import { median, medianCell, textTable, writeResults } from './report';
 import { createWorkloads } from './workloads';
 
 const DATABASE = 'usersvc_bench_ablate';
@@ -208,13 +208,6 @@ interface AblationRow {
 }
 
 function summarise(target: Target, pairs: { service: CellResult; target: CellResult }[]): AblationRow {
-  const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2
-      ? (sorted[middle] as number)
-      : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-  };
   return {
     target: target.name,
     removes: target.removes,

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { onCpu, pinning } from './cpus';
 import type { RunningServer } from './processes';
 import { wrkScript, type Workload, type WorkloadData } from './workloads';
 
@@ -109,11 +110,17 @@ async function fire(url: string, workload: Workload, connections: number, second
       script,
       wrkScript(workload, options.data, { uniqueTag: `${runTag}c${++cellCounter}`, headers: options.headers }),
     );
-    const { stdout } = await run(
-      'wrk',
-      ['-t1', `-c${connections}`, `-d${Math.max(1, Math.round(seconds))}s`, '--timeout', '10s', '-s', script, url],
-      { maxBuffer: 1 << 20 },
-    );
+    const [command, args] = onCpu(pinning()?.clientCpu, 'wrk', [
+      '-t1',
+      `-c${connections}`,
+      `-d${Math.max(1, Math.round(seconds))}s`,
+      '--timeout',
+      '10s',
+      '-s',
+      script,
+      url,
+    ]);
+    const { stdout } = await run(command, args, { maxBuffer: 1 << 20 });
     const line = stdout.split('\n').find((l) => l.startsWith('WRK_RESULT '));
     if (!line) throw new Error(`wrk printed no result:\n${stdout}`);
     return JSON.parse(line.slice('WRK_RESULT '.length)) as WrkResult;
@@ -170,51 +177,6 @@ export async function runCell(server: RunningServer, workload: Workload, options
   } finally {
     clearInterval(sampler);
   }
-}
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
-
-/**
- * One cell from the rounds of the same server, workload and concurrency: each rate, latency and CPU figure is the
- * median of the rounds (a round that a neighbour's burst slowed does not move it), counts are summed, and the client's
- * CPU and the memory are the largest any round saw (the limit and the peak hold for every round).
- */
-export function medianCell(rounds: readonly CellResult[]): CellResult {
-  const first = rounds[0];
-  if (!first) throw new Error('medianCell needs at least one round');
-  const of = (pick: (cell: CellResult) => number) => median(rounds.map(pick));
-  const sum = (pick: (cell: CellResult) => number) => rounds.reduce((total, cell) => total + pick(cell), 0);
-  const most = (pick: (cell: CellResult) => number) => Math.max(...rounds.map(pick));
-  return {
-    target: first.target,
-    workload: first.workload,
-    connections: first.connections,
-    durationSeconds: sum((c) => c.durationSeconds),
-    requests: sum((c) => c.requests),
-    reqPerSec: of((c) => c.reqPerSec),
-    latencyMs: {
-      p50: of((c) => c.latencyMs.p50),
-      p90: of((c) => c.latencyMs.p90),
-      p99: of((c) => c.latencyMs.p99),
-      max: most((c) => c.latencyMs.max),
-      mean: of((c) => c.latencyMs.mean),
-    },
-    errors: sum((c) => c.errors),
-    statusErrors: sum((c) => c.statusErrors),
-    socketErrors: sum((c) => c.socketErrors),
-    timeouts: sum((c) => c.timeouts),
-    cpuMicrosPerRequest: of((c) => c.cpuMicrosPerRequest),
-    cpuCores: of((c) => c.cpuCores),
-    reqPerCpuSecond: of((c) => c.reqPerCpuSecond),
-    clientCores: most((c) => c.clientCores),
-    rssMB: { max: most((c) => c.rssMB.max), peak: most((c) => c.rssMB.peak) },
-  };
 }
 
 /** The cells whose load generator used more than `maxCores`: their figures are void, and the bench fails. */

@@ -35,6 +35,8 @@ export interface BenchOptions {
   profileConnections: number;
   /** The servers' Node: '' for the one running the bench, a major version (24) or a path to a node binary. */
   node: string;
+  /** Run servers and wrk unpinned (by default they are pinned to cores of their own, bench/cpus.ts). */
+  unpinned: boolean;
   /** A cell whose load generator used more CPU than this (in cores) stops the bench: its figures are void. */
   maxClientCores: number;
 }
@@ -77,6 +79,7 @@ const KNOWN_FLAGS = new Set([
   'pool-max',
   'node',
   'max-client-cores',
+  'unpinned',
   'help',
 ]);
 
@@ -103,6 +106,10 @@ export const USAGE = `npm run bench -- [flags]   (each flag also reads BENCH_<NA
   --ablate                what each feature costs a request: variants of the bundle without it, on one workload
                           (--workloads=getById by default), alternating rounds (bench/ablate.ts)
   --ablations=a,b+c       --ablate: only these variants, + joining features into one (default: each, then all)
+  --unpinned              let the kernel place the servers and wrk (default: servers on the last core, wrk on the
+                          first, so start order cannot favour one server; bench/cpus.ts)
+  --unpinned              let the kernel place the servers and wrk (default: servers on the last core, wrk on the
+                          first, so start order cannot favour one server; bench/cpus.ts)
   --pool-max=N            pg pool size of the service and the baseline (DB_POOL_MAX, 10)
 Environment: DATABASE_URL (${DEFAULT_DATABASE_URL}), DB_POOL_MAX (10).`;
 
@@ -160,5 +167,6 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     profileConnections: Math.round(number('profile-connections', 64, 1)),
     node: raw('node') ?? '',
     maxClientCores: number('max-client-cores', 0.25),
+    unpinned: bool('unpinned'),
   };
 }

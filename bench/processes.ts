@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { onCpu, pinning } from './cpus';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -100,7 +101,12 @@ export async function startServer(spec: ServerSpec, timeoutMs = 30_000): Promise
 async function startOnce(spec: ServerSpec, port: number, timeoutMs: number): Promise<RunningServer> {
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child: ChildProcess = spawn(spec.node ?? process.execPath, [...(spec.nodeArgs ?? []), spec.script], {
+  // taskset execs node, so the child's pid is node's.
+  const [command, args] = onCpu(pinning()?.serverCpu, spec.node ?? process.execPath, [
+    ...(spec.nodeArgs ?? []),
+    spec.script,
+  ]);
+  const child: ChildProcess = spawn(command, args, {
     cwd: ROOT,
     env: { ...spec.env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -11,6 +11,8 @@ export interface Comparison {
   connections: number;
   service: CellResult;
   baseline: CellResult;
+  /** Paired rounds the ratios are the medians of (1: a single pair). */
+  rounds?: number;
   /** service req/s ÷ baseline req/s: 1 is as fast as the floor, lower is slower. */
   reqPerSecRatio: number;
   /** service p99 ÷ baseline p99: 1 is as good as the floor, higher is worse. */
@@ -70,6 +72,43 @@ export const median = (values: readonly number[]): number => {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
 
+/**
+ * One cell from the rounds of the same server, workload and concurrency: each rate, latency and CPU figure is the
+ * median of the rounds (a round that a neighbour's burst slowed does not move it), counts are summed, and the client's
+ * CPU and the memory are the largest any round saw (the limit and the peak hold for every round).
+ */
+export function medianCell(rounds: readonly CellResult[]): CellResult {
+  const first = rounds[0];
+  if (!first) throw new Error('medianCell needs at least one round');
+  const of = (pick: (cell: CellResult) => number) => median(rounds.map(pick));
+  const sum = (pick: (cell: CellResult) => number) => rounds.reduce((total, cell) => total + pick(cell), 0);
+  const most = (pick: (cell: CellResult) => number) => Math.max(...rounds.map(pick));
+  return {
+    target: first.target,
+    workload: first.workload,
+    connections: first.connections,
+    durationSeconds: sum((c) => c.durationSeconds),
+    requests: sum((c) => c.requests),
+    reqPerSec: of((c) => c.reqPerSec),
+    latencyMs: {
+      p50: of((c) => c.latencyMs.p50),
+      p90: of((c) => c.latencyMs.p90),
+      p99: of((c) => c.latencyMs.p99),
+      max: most((c) => c.latencyMs.max),
+      mean: of((c) => c.latencyMs.mean),
+    },
+    errors: sum((c) => c.errors),
+    statusErrors: sum((c) => c.statusErrors),
+    socketErrors: sum((c) => c.socketErrors),
+    timeouts: sum((c) => c.timeouts),
+    cpuMicrosPerRequest: of((c) => c.cpuMicrosPerRequest),
+    cpuCores: of((c) => c.cpuCores),
+    reqPerCpuSecond: of((c) => c.reqPerCpuSecond),
+    clientCores: most((c) => c.clientCores),
+    rssMB: { max: most((c) => c.rssMB.max), peak: most((c) => c.rssMB.peak) },
+  };
+}
+
 const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
 const ratio = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '-');
 
@@ -82,15 +121,24 @@ export function textTable(rows: string[][]): string {
   );
 }
 
-export function compare(service: CellResult, baseline: CellResult): Comparison {
+/**
+ * The service against the baseline over paired rounds (round i of each ran back to back): the cells are the rounds'
+ * medians, and each ratio is the median of the rounds' own ratios, so that the machine's drift between rounds (a
+ * shared VM's speed moved by a third within seconds) cancels inside each pair instead of landing on one server.
+ */
+export function compare(service: readonly CellResult[], baseline: readonly CellResult[]): Comparison {
+  const paired = (pick: (cell: CellResult) => number) =>
+    median(service.map((cell, round) => pick(cell) / pick(baseline[round] as CellResult)));
+  const serviceCell = medianCell(service);
   return {
-    workload: service.workload,
-    connections: service.connections,
-    service,
-    baseline,
-    reqPerSecRatio: service.reqPerSec / baseline.reqPerSec,
-    p99Ratio: service.latencyMs.p99 / baseline.latencyMs.p99,
-    cpuPerRequestRatio: service.cpuMicrosPerRequest / baseline.cpuMicrosPerRequest,
+    workload: serviceCell.workload,
+    connections: serviceCell.connections,
+    service: serviceCell,
+    baseline: medianCell(baseline),
+    rounds: service.length,
+    reqPerSecRatio: paired((cell) => cell.reqPerSec),
+    p99Ratio: paired((cell) => cell.latencyMs.p99),
+    cpuPerRequestRatio: paired((cell) => cell.cpuMicrosPerRequest),
   };
 }
 
@@ -221,6 +269,10 @@ export function allCells(results: Omit<BenchResults, 'checks'>): CellResult[] {
   return [...results.cells, ...(list ? [list.small.first, list.small.deep, list.large.first, list.large.deep] : [])];
 }
 
+/** "median of 3 paired rounds; medians " before a comparison's figures, when it had more than one round. */
+const roundsOf = (cell: Comparison) =>
+  (cell.rounds ?? 1) > 1 ? `median of ${cell.rounds} paired rounds; medians ` : '';
+
 /** Judges the figures against the issue's targets; a figure that was not measured is left out. */
 export function checkTargets(results: Omit<BenchResults, 'checks'>, maxClientCores: number): TargetCheck[] {
   const checks: TargetCheck[] = [];
@@ -242,14 +294,14 @@ export function checkTargets(results: Omit<BenchResults, 'checks'>, maxClientCor
     checks.push({
       name: `${target.label}, ${TARGET_CONNECTIONS} conns: req/s vs baseline`,
       goal: `≥ ${target.minReqPerSec.toFixed(2)}`,
-      measured: `${fixed(cell.reqPerSecRatio, 2)} (${fixed(cell.service.reqPerSec)} vs ${fixed(cell.baseline.reqPerSec)})`,
+      measured: `${fixed(cell.reqPerSecRatio, 2)} (${roundsOf(cell)}${fixed(cell.service.reqPerSec)} vs ${fixed(cell.baseline.reqPerSec)})`,
       pass: cell.reqPerSecRatio >= target.minReqPerSec,
     });
     if (target.maxP99 !== undefined) {
       checks.push({
         name: `${target.label}, ${TARGET_CONNECTIONS} conns: p99 vs baseline`,
         goal: `≤ ${target.maxP99.toFixed(2)}×`,
-        measured: `${ratio(cell.p99Ratio)} (${fixed(cell.service.latencyMs.p99, 1)} vs ${fixed(cell.baseline.latencyMs.p99, 1)} ms)`,
+        measured: `${ratio(cell.p99Ratio)} (${roundsOf(cell)}${fixed(cell.service.latencyMs.p99, 1)} vs ${fixed(cell.baseline.latencyMs.p99, 1)} ms)`,
         pass: cell.p99Ratio <= target.maxP99,
       });
     }

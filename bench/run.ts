@@ -7,10 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { runAblation } from './ablate';
 import { measureColdStarts } from './cold-start';
+import { pinning } from './cpus';
 import { COMPILE_CACHE_SCRIPT, fillCompileCache } from './compile-cache';
 import { cursorAfterRow, recreateDatabase, restoreSeededTable, seedUsers, serverVersion, userIds } from './database';
 import { measureListLatency } from './list-latency';
-import { clientOverLimit, ensureWrk, medianCell, probeWorkload, runCell, type CellResult } from './load';
+import { clientOverLimit, ensureWrk, probeWorkload, runCell, type CellResult } from './load';
 import { resolveNode, type NodeRuntime } from './node-runtime';
 import { USAGE, parseOptions, type BenchOptions } from './options';
 import { runProfile } from './profile';
@@ -124,8 +125,7 @@ async function measureCells(
             }
           }
         }
-        const [serviceCell, baselineCell] = pair.map((server) => medianCell(rounds.get(server) ?? []));
-        mine.push(compare(serviceCell as CellResult, baselineCell as CellResult));
+        mine.push(compare(rounds.get(pair[0] as RunningServer) ?? [], rounds.get(baseline) ?? []));
       }
       comparisons.push(...mine);
       process.stdout.write(`\n${workloadTable(workload.description, mine)}\n`);
@@ -311,6 +311,12 @@ async function main(): Promise<void> {
     if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
   }
   ensureWrk(progress);
+  const pinned = pinning(!options.unpinned);
+  progress(
+    pinned
+      ? `servers pinned to CPU ${pinned.serverCpu}, wrk to CPU ${pinned.clientCpu} (--unpinned to let the kernel place them)`
+      : 'servers and wrk unpinned',
+  );
   const node = resolveNode(options.node, progress);
   if (options.profile) await runProfile(options, node, progress);
   else if (options.ablate) await runAblation(options, node, progress);
