@@ -4,16 +4,15 @@
 // difference in CPU µs per request (from /proc) is that feature's price. The variant with all of them out shows what
 // the rest of the pipeline costs.
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
 import { bundleEntrypoint } from '../scripts/bundle';
-import { recreateDatabase, seedUsers, serverVersion, userIds, cursorAfterRow, restoreSeededTable } from './database';
+import { restoreSeededTable, seededBenchDatabase, serverVersion } from './database';
 import { runCell, type CellResult } from './load';
 import type { NodeRuntime } from './node-runtime';
 import type { BenchOptions } from './options';
 import { PLATFORM_HEADERS, ROOT, SCRIPTS, serverEnv, startServer, type ServerSpec } from './processes';
-import { median, medianCell, textTable, writeResults } from './report';
+import { median, medianCell, resultsHeader, textTable, writeResults } from './report';
 import { createWorkloads } from './workloads';
 
 const DATABASE = 'usersvc_bench_ablate';
@@ -52,9 +51,7 @@ export const ABLATIONS: Ablation[] = [
   {
     name: 'trace-fields',
     removes: 'the trace fields of the request line (traceparent parsed)',
-    patches: [
-      { file: PIPELINE, find: 'const trace = traceFields(req.headers, project);', replace: 'const trace = undefined;' },
-    ],
+    patches: [{ file: PIPELINE, find: 'traceFields(req.headers, project),', replace: 'undefined,' }],
   },
   {
     name: 'client-ip',
@@ -256,13 +253,7 @@ export async function runAblation(
   progress: (line: string) => void,
 ): Promise<void> {
   const startedAt = new Date().toISOString();
-  const url = await recreateDatabase(options.databaseUrl, DATABASE);
-  await seedUsers(url, options.seedRows);
-  const data = {
-    ids: await userIds(url),
-    seedRows: options.seedRows,
-    cursor: await cursorAfterRow(url, Math.floor(options.seedRows / 2)),
-  };
+  const { url, data } = await seededBenchDatabase(options.databaseUrl, DATABASE, options.seedRows);
   const name = options.workloads[0] ?? 'getById';
   const workload = createWorkloads(data).find((w) => w.name === name);
   if (!workload) throw new Error(`unknown workload ${name}`);
@@ -340,13 +331,7 @@ export async function runAblation(
   );
   const file = writeResults(
     {
-      kind: 'ablate',
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      node: node.version,
-      database: await serverVersion(options.databaseUrl),
-      host: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg() },
-      options,
+      ...resultsHeader('ablate', startedAt, node.version, await serverVersion(options.databaseUrl), options),
       workload: workload.name,
       connections,
       rows,

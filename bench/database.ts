@@ -4,6 +4,7 @@ import { migrate } from '../shared/db/migrate';
 import type { Queryable, Statement } from '../shared/db/database';
 import { decodeCursor, encodeCursor } from '../shared/users/cursor';
 import { listUsers } from '../shared/users/repository';
+import type { WorkloadData } from './workloads';
 
 /** The same server as serverUrl, another database. */
 export function databaseUrlFor(serverUrl: string, name: string): string {
@@ -94,6 +95,21 @@ export async function cursorAfterRow(url: string, offset: number): Promise<strin
     if (!row) throw new Error(`no row at offset ${offset}`);
     return encodeCursor({ createdAt: row.created_at, id: row.id });
   });
+}
+
+/**
+ * A fresh bench database `name` on the server at serverUrl, seeded with `rows` users, and what the workloads need of
+ * it: the users' ids and a cursor halfway in. Every mode of the bench (cells, --profile, --ablate) starts with it.
+ */
+export async function seededBenchDatabase(
+  serverUrl: string,
+  name: string,
+  rows: number,
+): Promise<{ url: string; seedSeconds: number; data: WorkloadData }> {
+  const url = await recreateDatabase(serverUrl, name);
+  const seedSeconds = await seedUsers(url, rows);
+  const data = { ids: await userIds(url), seedRows: rows, cursor: await cursorAfterRow(url, Math.floor(rows / 2)) };
+  return { url, seedSeconds, data };
 }
 
 /** The statement and values the repository sends for one call, captured instead of run. */

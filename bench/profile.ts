@@ -2,14 +2,13 @@
 // node --cpu-prof with one cell of load per workload, then summarises the samples taken during the load: self time
 // per function, self and inclusive time per package. Keeps the .cpuprofile files (Chrome DevTools opens them).
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { cursorAfterRow, recreateDatabase, restoreSeededTable, seedUsers, serverVersion, userIds } from './database';
+import { restoreSeededTable, seededBenchDatabase, serverVersion } from './database';
 import { probeWorkload, runCell, type CellOptions, type CellResult } from './load';
 import type { BenchOptions } from './options';
 import type { NodeRuntime } from './node-runtime';
 import { PLATFORM_HEADERS, ROOT, SCRIPTS, serverEnv, startServer, type ServerSpec } from './processes';
-import { RESULTS_DIR, textTable, writeResults } from './report';
+import { RESULTS_DIR, resultsHeader, textTable, writeResults } from './report';
 import { createWorkloads, type Workload } from './workloads';
 
 interface ProfileNode {
@@ -179,11 +178,7 @@ export async function runProfile(
   progress: (line: string) => void,
 ): Promise<void> {
   const startedAt = new Date().toISOString();
-  const url = await recreateDatabase(options.databaseUrl, DATABASE);
-  await seedUsers(url, options.seedRows);
-  const ids = await userIds(url);
-  const cursor = await cursorAfterRow(url, Math.floor(options.seedRows / 2));
-  const data = { ids, seedRows: options.seedRows, cursor };
+  const { url, data } = await seededBenchDatabase(options.databaseUrl, DATABASE, options.seedRows);
   const all = createWorkloads(data);
   const names = options.workloads.length ? options.workloads : DEFAULT_WORKLOADS;
   const workloads = all.filter((w) => names.includes(w.name));
@@ -242,13 +237,7 @@ export async function runProfile(
   );
   const results = writeResults(
     {
-      kind: 'profile',
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      node: node.version,
-      database: await serverVersion(options.databaseUrl),
-      host: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg() },
-      options,
+      ...resultsHeader('profile', startedAt, node.version, await serverVersion(options.databaseUrl), options),
       profiles: profiles.map(({ cell, ...rest }) => ({
         reqPerSec: cell.reqPerSec,
         cpuMicrosPerRequest: cell.cpuMicrosPerRequest,

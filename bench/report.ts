@@ -1,5 +1,6 @@
 // Turns the bench's figures into console tables, markdown tables for bench/README.md, target checks and the JSON files.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { CellResult } from './load';
 import { ROOT } from './processes';
@@ -343,6 +344,19 @@ export function checkTargets(results: Omit<BenchResults, 'checks'>, maxClientCor
     }
   }
   return checks;
+}
+
+/** What every results file starts with: which mode ran, when, on which Node, database and machine, with what options. */
+export function resultsHeader(kind: string, startedAt: string, node: string, database: string, options: object) {
+  return {
+    kind,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    node,
+    database,
+    host: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg() },
+    options,
+  };
 }
 
 /** Writes bench/results/<prefix><timestamp>.json and <prefix>latest.json; returns the timestamped path. */

@@ -9,7 +9,7 @@ import { runAblation } from './ablate';
 import { measureColdStarts } from './cold-start';
 import { pinning } from './cpus';
 import { COMPILE_CACHE_SCRIPT, fillCompileCache } from './compile-cache';
-import { cursorAfterRow, recreateDatabase, restoreSeededTable, seedUsers, serverVersion, userIds } from './database';
+import { restoreSeededTable, seededBenchDatabase, serverVersion } from './database';
 import { measureListLatency } from './list-latency';
 import { clientOverLimit, ensureWrk, probeWorkload, runCell, type CellResult } from './load';
 import { resolveNode, type NodeRuntime } from './node-runtime';
@@ -155,11 +155,7 @@ async function bench(options: BenchOptions, node: NodeRuntime): Promise<void> {
   );
 
   progress(`recreating ${DATABASE} and seeding ${options.seedRows} users`);
-  const url = await recreateDatabase(options.databaseUrl, DATABASE);
-  const seedSeconds = await seedUsers(url, options.seedRows);
-  const ids = await userIds(url);
-  const cursor = await cursorAfterRow(url, Math.floor(options.seedRows / 2));
-  const data: WorkloadData = { ids, seedRows: options.seedRows, cursor };
+  const { url, seedSeconds, data } = await seededBenchDatabase(options.databaseUrl, DATABASE, options.seedRows);
   const all = createWorkloads(data);
   const unknown = options.workloads.filter((name) => !all.some((w) => w.name === name));
   if (unknown.length > 0) throw new Error(`unknown workloads ${unknown.join(', ')}\n${USAGE}`);

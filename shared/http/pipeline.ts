@@ -24,10 +24,18 @@ export type HttpFunction = (request: IncomingRequest, response: ServerResponse) 
 
 /**
  * Writes a reply; returns the body's size in bytes. Every header goes to writeHead in one object: a header set
- * before with setHeader would send Node's writeHead down its slow path, validating and storing each one again.
+ * before with setHeader would send Node's writeHead down its slow path, validating and storing each one again. The
+ * object is built one header at a time, the reply's replacing the API's of the same name: merged by spreading the
+ * two (`{ ...API_RESPONSE_HEADERS, ...reply.headers }`, one name in both) it cost Node 20 about 4 µs a response more,
+ * and Node 24 about 0.5 (bench/README.md).
  */
 export function send(res: ServerResponse, reply: ApiResponse, closeConnection: boolean, requestId?: string): number {
-  const headers: Record<string, string | number> = { ...API_RESPONSE_HEADERS, ...reply.headers };
+  const own = reply.headers ?? {};
+  const headers: Record<string, string | number> = {};
+  for (const name in API_RESPONSE_HEADERS) {
+    if (!Object.hasOwn(own, name)) headers[name] = API_RESPONSE_HEADERS[name] as string;
+  }
+  for (const name in own) headers[name] = own[name] as string;
   if (requestId !== undefined) headers['X-Request-ID'] = requestId;
   if (closeConnection) headers.Connection = 'close';
   if (reply.body === undefined) {
@@ -44,11 +52,12 @@ export function send(res: ServerResponse, reply: ApiResponse, closeConnection: b
   }
   // A string body is already text (the metrics exposition); anything else is sent as JSON.
   const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  const size = Buffer.byteLength(payload);
   headers['Content-Type'] = `${reply.contentType ?? 'application/json'}; charset=utf-8`;
-  headers['Content-Length'] = Buffer.byteLength(payload);
+  headers['Content-Length'] = size;
   res.writeHead(reply.status, headers);
   res.end(payload);
-  return headers['Content-Length'];
+  return size;
 }
 
 function severityOf(status: number): 'info' | 'warn' | 'error' {
