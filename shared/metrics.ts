@@ -38,12 +38,14 @@ const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g
 const header = (name: string, help: string, type: string) => `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`;
 
 /**
- * The request metrics are updated on every request, so they are plain numbers behind one Map lookup rather than
+ * The request metrics are updated on every request, so they are plain numbers behind three Map lookups rather than
  * prom-client metrics, whose label hashing cost about 3 µs a request (bench/README.md). Method, route template and
  * status class are bounded: Node's parser accepts only the methods it knows, and the route is a template.
  */
 export function createMetrics(poolStats: () => PoolStats): Metrics {
-  const series = new Map<string, Series>();
+  /** Every label set, in the order first seen (the exposition's order). */
+  const series: Series[] = [];
+  const seriesByRoute = new Map<string, Map<string, Map<string, Series>>>();
   let inFlight = 0;
   let registry: Registry | undefined;
 
@@ -69,7 +71,7 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
       'Time from the request reaching the handler pipeline to its response being written.',
       'histogram',
     );
-    for (const { labels, count, sum, buckets } of series.values()) {
+    for (const { labels, count, sum, buckets } of series) {
       total += `http_requests_total{${labels}} ${count}\n`;
       let cumulative = 0;
       for (let i = 0; i < BUCKETS.length; i++) {
@@ -99,12 +101,17 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
     requestFinished(method, route, status, seconds) {
       inFlight--;
       const statusClass = statusClassOf(status);
-      const key = `${method} ${route} ${statusClass}`;
-      let found = series.get(key);
+      // Looked up by route, method and class in turn: no key string is built (and hashed) per request.
+      let byMethod = seriesByRoute.get(route);
+      if (!byMethod) seriesByRoute.set(route, (byMethod = new Map()));
+      let byClass = byMethod.get(method);
+      if (!byClass) byMethod.set(method, (byClass = new Map()));
+      let found = byClass.get(statusClass);
       if (!found) {
         const labels = `method="${escapeLabel(method)}",route="${escapeLabel(route)}",status_class="${statusClass}"`;
         found = { labels, count: 0, sum: 0, buckets: BUCKETS.map(() => 0) };
-        series.set(key, found);
+        byClass.set(statusClass, found);
+        series.push(found);
       }
       found.count++;
       found.sum += seconds;
