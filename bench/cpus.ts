@@ -13,11 +13,13 @@ export interface Pinning {
   clientCpu: number;
 }
 
-let decided: Pinning | null | undefined;
+let decided: Pinning | null = null;
 
-/** The pinning to use, or null when it is off (--unpinned), there is one core, or taskset is missing. */
-export function pinning(enabled = true): Pinning | null {
-  if (decided !== undefined) return decided;
+/**
+ * Decides the pinning for this run, once, before any server starts: null when it is off (--unpinned), there is one
+ * core, or taskset is missing.
+ */
+export function decidePinning(enabled: boolean): Pinning | null {
   const cores = os.cpus().length;
   let taskset: boolean;
   try {
@@ -29,6 +31,9 @@ export function pinning(enabled = true): Pinning | null {
   decided = enabled && cores >= 2 && taskset ? { serverCpu: cores - 1, clientCpu: 0 } : null;
   return decided;
 }
+
+/** The pinning decidePinning chose (null before it ran: nothing is pinned). */
+export const pinning = (): Pinning | null => decided;
 
 /** The command and arguments that run `command args` on `cpu`, or as they are without pinning. */
 export function onCpu(cpu: number | undefined, command: string, args: string[]): [string, string[]] {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runAblation } from './ablate';
 import { measureColdStarts } from './cold-start';
-import { pinning } from './cpus';
+import { decidePinning } from './cpus';
 import { COMPILE_CACHE_SCRIPT, fillCompileCache } from './compile-cache';
 import { restoreSeededTable, seededBenchDatabase, serverVersion } from './database';
 import { measureListLatency } from './list-latency';
@@ -325,7 +325,7 @@ async function main(): Promise<void> {
     if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
   }
   ensureWrk(progress);
-  const pinned = pinning(!options.unpinned);
+  const pinned = decidePinning(!options.unpinned);
   progress(
     pinned
       ? `servers pinned to CPU ${pinned.serverCpu}, wrk to CPU ${pinned.clientCpu} (--unpinned to let the kernel place them)`
