@@ -26,14 +26,27 @@ export interface Operation {
  * usual and records nothing, so a retry of a failed request runs again. A write that lost a deadlock is run again
  * whole (transaction included).
  */
-export async function idempotent(
+export function idempotent(
   request: ApiRequest,
   { db, config }: Pick<AppContext, 'db' | 'config'>,
   operation: Operation,
   write: (db: Queryable) => Promise<ApiResponse>,
 ): Promise<ApiResponse> {
+  // Not an async function: a request without a key (most writes) goes straight to the write, with no promise and
+  // suspended frame of its own held across the database round trip.
   const key = idempotencyKeyOf(request.headers);
   if (key === undefined) return retryWriteConflicts(() => write(db));
+  return writeOnce(request, db, config, operation, key, write);
+}
+
+function writeOnce(
+  request: ApiRequest,
+  db: AppContext['db'],
+  config: AppContext['config'],
+  operation: Operation,
+  key: string,
+  write: (db: Queryable) => Promise<ApiResponse>,
+): Promise<ApiResponse> {
   const scope = callerScope(request.headers, config);
   const fingerprint = fingerprintOf(operation.name, operation.input);
 
