@@ -31,15 +31,22 @@ interface Ablation {
   removes: string;
   patches: Patch[];
   env?: Record<string, string>;
+  /** The workloads whose path runs the patched code (by default, all): the default set for a workload is these. */
+  workloads?: readonly string[];
 }
 
 const PIPELINE = 'shared/http/pipeline.ts';
 const SERVER = 'shared/http/server.ts';
 const GET_BY_ID = 'functions/users/get-by-id.ts';
+const CREATE = 'functions/users/create.ts';
+const SCHEMAS = 'shared/users/schemas.ts';
+const WRITES = ['create'];
+/** Workloads without a body: the body reader cannot be taken out of a write's path. */
+const READS = ['getById', 'getByUsername', 'listFirst', 'listCursor', 'getByIdApiKey'];
 
 /**
- * Each entry takes out one feature of the GET-by-id path. A patch whose text is no longer in the source fails the
- * build of its variant, so the list cannot silently measure nothing after a refactoring.
+ * Each entry takes out one feature of the path of GET by id or of POST create. A patch whose text is no longer in the
+ * source fails the build of its variant, so the list cannot silently measure nothing after a refactoring.
  */
 export const ABLATIONS: Ablation[] = [
   {
@@ -81,6 +88,7 @@ export const ABLATIONS: Ablation[] = [
   },
   {
     name: 'id-validation',
+    workloads: ['getById', 'getByIdApiKey'],
     removes: "zod's validation of the path's id",
     patches: [
       {
@@ -92,6 +100,7 @@ export const ABLATIONS: Ablation[] = [
   },
   {
     name: 'etag',
+    workloads: ['getById', 'getByIdApiKey'],
     removes: 'the ETag, Cache-Control and If-None-Match check of a user',
     patches: [
       {
@@ -119,12 +128,96 @@ export const ABLATIONS: Ablation[] = [
   },
   {
     name: 'body-limit',
+    workloads: READS,
     removes: 'the body reader in front of the pipeline (size limit, transfer codings, timeout)',
     patches: [
       {
         file: SERVER,
         find: 'readBodyWithLimit(request, MAX_BODY_BYTES, () => handle(request, response));',
         replace: 'handle(request, response);',
+      },
+    ],
+  },
+  {
+    name: 'create-validation',
+    workloads: WRITES,
+    removes: "zod's validation of a create's body (the parsed JSON is inserted as it is)",
+    patches: [
+      {
+        file: CREATE,
+        find: 'const input = parseWith(createUserInput, jsonBody(request));',
+        replace: 'const input = jsonBody(request) as never;',
+      },
+    ],
+  },
+  {
+    name: 'email-check',
+    workloads: WRITES,
+    removes: "zod's email format check (any string up to 100 characters)",
+    patches: [
+      { file: SCHEMAS, find: "z\n  .email({ error: 'must be a valid email address' })", replace: 'z.string()' },
+    ],
+  },
+  {
+    name: 'full-name-check',
+    workloads: WRITES,
+    removes: "the full name's trimming and character rules (any string)",
+    patches: [
+      {
+        file: SCHEMAS,
+        find: 'export const fullName = z',
+        replace: 'export const fullName = z.string();\nconst _fullName = z',
+      },
+    ],
+  },
+  {
+    name: 'json-body',
+    workloads: WRITES,
+    removes: "the body's media type, coding and UTF-8 checks (JSON.parse of the raw bytes)",
+    patches: [
+      {
+        file: CREATE,
+        find: 'jsonBody(request)',
+        replace: 'JSON.parse(String(request.rawBody))',
+      },
+    ],
+  },
+  {
+    name: 'idempotent',
+    workloads: WRITES,
+    removes: 'the Idempotency-Key wrapper and its write-conflict retry (the insert runs directly)',
+    patches: [
+      {
+        file: CREATE,
+        find: "return idempotent(request, app, { name: 'createUser', input }, async (db) => {",
+        replace: 'return (async (db) => {',
+      },
+      { file: CREATE, find: '  });\n};', replace: '  })(app.db);\n};' },
+    ],
+  },
+  {
+    name: 'location',
+    workloads: WRITES,
+    removes: 'the Location header of a created user',
+    patches: [
+      {
+        file: CREATE,
+        find: ', { Location: `/api/v1/users/id/${created.user.id}` }',
+        replace: '',
+      },
+    ],
+  },
+  {
+    name: 'body-reader',
+    workloads: WRITES,
+    removes: "the body reader's limit, transfer-coding and timeout checks (the chunks gathered as the baseline does)",
+    patches: [
+      {
+        file: SERVER,
+        find: 'readBodyWithLimit(request, MAX_BODY_BYTES, () => handle(request, response));',
+        replace:
+          "const chunks = []; request.on('data', (c) => chunks.push(c)); " +
+          "request.on('end', () => { request.rawBody = Buffer.concat(chunks); handle(request, response); });",
       },
     ],
   },
@@ -153,8 +246,11 @@ function combined(
  * The variants to measure: by default each ablation alone and all of them at once (`all-above`); `--ablations=a,b+c`
  * picks some, `+` joining several into one variant (to find features whose costs only show together).
  */
-function selectAblations(names: readonly string[]): Ablation[] {
-  if (names.length === 0) return [...ABLATIONS, combined('all-above', ABLATIONS, 'all of the above at once')];
+function selectAblations(names: readonly string[], workload: string): Ablation[] {
+  if (names.length === 0) {
+    const mine = ABLATIONS.filter((a) => a.workloads === undefined || a.workloads.includes(workload));
+    return [...mine, combined('all-above', mine, 'all of the above at once')];
+  }
   return names.map((name) => {
     const parts = name.split('+').map((part) => {
       const found = ABLATIONS.find((a) => a.name === part);
@@ -223,7 +319,12 @@ interface Target {
   spec: ServerSpec;
 }
 
-async function buildTargets(url: string, options: BenchOptions, node: NodeRuntime): Promise<Target[]> {
+async function buildTargets(
+  url: string,
+  options: BenchOptions,
+  node: NodeRuntime,
+  workload: string,
+): Promise<Target[]> {
   rmSync(VARIANTS_DIR, { recursive: true, force: true });
   mkdirSync(VARIANTS_DIR, { recursive: true });
   const env = serverEnv(url, options.poolMax);
@@ -238,7 +339,7 @@ async function buildTargets(url: string, options: BenchOptions, node: NodeRuntim
     { name: 'service', removes: 'nothing: the production bundle', spec: spec('service', SCRIPTS.service) },
     { name: 'baseline', removes: 'everything: bare node:http + pg', spec: spec('baseline', SCRIPTS.baseline) },
   ];
-  for (const ablation of selectAblations(options.ablations)) {
+  for (const ablation of selectAblations(options.ablations, workload)) {
     // In dist/, so the bundle's external packages resolve from node_modules as the service's do.
     const script = path.join(VARIANTS_DIR, `${ablation.name}.js`);
     await bundleEntrypoint(script, [patching(ablation.patches)]);
@@ -258,7 +359,7 @@ export async function runAblation(
   const workload = createWorkloads(data).find((w) => w.name === name);
   if (!workload) throw new Error(`unknown workload ${name}`);
   const connections = Math.max(...options.connections);
-  const targets = await buildTargets(url, options, node);
+  const targets = await buildTargets(url, options, node, workload.name);
 
   // Each target runs beside the service, measured in adjacent pairs whose order turns every round (service first,
   // then the target first ...): the machine's speed drifts by a third over minutes on a shared VM, and only a
