@@ -127,6 +127,13 @@ export const ABLATIONS: Ablation[] = [
     patches: [{ file: 'shared/db/postgres.ts', find: 'query_timeout: config.statementTimeoutMs + 1000,', replace: '' }],
   },
   {
+    name: 'pool-wait-timeout',
+    removes: "pg-pool's bound on the wait for a connection (a timer per checkout that waits)",
+    patches: [
+      { file: 'shared/db/postgres.ts', find: 'connectionTimeoutMillis: config.connectTimeoutMs,', replace: '' },
+    ],
+  },
+  {
     name: 'body-limit',
     workloads: READS,
     removes: 'the body reader in front of the pipeline (size limit, transfer codings, timeout)',
