@@ -31,6 +31,8 @@ export interface BenchOptions {
   ablate: boolean;
   /** --ablate: the variants to measure (names from bench/ablate.ts, `a+b` for both at once); empty: all. */
   ablations: string[];
+  /** Measure what each request allocates, service and baseline (bench/allocations.ts), instead of the main bench. */
+  allocations: boolean;
   /** Connections used by --profile. */
   profileConnections: number;
   /** The servers' Node: '' for the one running the bench, a major version (24) or a path to a node binary. */
@@ -76,6 +78,7 @@ const KNOWN_FLAGS = new Set([
   'profile-connections',
   'ablate',
   'ablations',
+  'allocations',
   'pool-max',
   'node',
   'max-client-cores',
@@ -106,8 +109,8 @@ export const USAGE = `npm run bench -- [flags]   (each flag also reads BENCH_<NA
   --ablate                what each feature costs a request: variants of the bundle without it, on one workload
                           (--workloads=getById by default), alternating rounds (bench/ablate.ts)
   --ablations=a,b+c       --ablate: only these variants, + joining features into one (default: each, then all)
-  --unpinned              let the kernel place the servers and wrk (default: servers on the last core, wrk on the
-                          first, so start order cannot favour one server; bench/cpus.ts)
+  --allocations           bytes allocated a request by the service and the baseline, by module (V8's sampling heap
+                          profiler; --workloads=getById,create by default; bench/allocations.ts)
   --unpinned              let the kernel place the servers and wrk (default: servers on the last core, wrk on the
                           first, so start order cannot favour one server; bench/cpus.ts)
   --pool-max=N            pg pool size of the service and the baseline (DB_POOL_MAX, 10)
@@ -164,6 +167,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     profile: bool('profile'),
     ablate: bool('ablate'),
     ablations: list('ablations', ''),
+    allocations: bool('allocations'),
     profileConnections: Math.round(number('profile-connections', 64, 1)),
     node: raw('node') ?? '',
     maxClientCores: number('max-client-cores', 0.25),

@@ -1,11 +1,13 @@
 // `npm run bench`: the service (dist/functions/main.js) against a bare node:http + pg baseline on the real
 // PostgreSQL, cell by cell (workload × concurrency, service then baseline), plus cold start, peak RSS and
 // list-page latency on a small and a large table. Prints tables and the markdown for bench/README.md; writes
-// bench/results/*.json. With --profile, CPU-profiles the service under load instead (bench/profile.ts).
+// bench/results/*.json. With --profile, CPU-profiles the service under load instead (bench/profile.ts); --ablate and
+// --allocations are the other such modes (bench/ablate.ts, bench/allocations.ts).
 import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runAblation } from './ablate';
+import { runAllocations } from './allocations';
 import { measureColdStarts } from './cold-start';
 import { decidePinning } from './cpus';
 import { COMPILE_CACHE_SCRIPT, fillCompileCache } from './compile-cache';
@@ -334,6 +336,7 @@ async function main(): Promise<void> {
   const node = resolveNode(options.node, progress);
   if (options.profile) await runProfile(options, node, progress);
   else if (options.ablate) await runAblation(options, node, progress);
+  else if (options.allocations) await runAllocations(options, node, progress);
   else await bench(options, node);
   progress('done');
 }
