@@ -76,6 +76,23 @@ describe('loadConfig', () => {
   });
 
   it.each([
+    [{ PORT: '80a' }, 'invalid configuration: PORT must be a whole number (got "80a")'],
+    [{ PORT: '70000' }, 'invalid configuration: PORT must be from 0 to 65535 (got "70000")'],
+    [{ DB_POOL_MAX: '0' }, 'invalid configuration: DB_POOL_MAX must be from 1 to 1000 (got "0")'],
+    [{ LOG_LEVEL: 'INFO' }, 'invalid configuration: LOG_LEVEL must be one of error, warn, info, debug (got "INFO")'],
+  ])('says what is wrong with %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads the bounds themselves and the defaults for empty values', () => {
+    expect(loadConfig({ PORT: '0', DB_POOL_MAX: '1000', LOG_LEVEL: '' })).toMatchObject({
+      port: 0,
+      poolMax: 1000,
+      logLevel: 'info',
+    });
+  });
+
+  it.each([
     ['PORT', { PORT: '80a' }],
     ['PORT', { PORT: '70000' }],
     ['POSTGRES_PORT', { POSTGRES_HOST: 'h', POSTGRES_PORT: 'abc' }],
