@@ -88,7 +88,7 @@ export const ABLATIONS: Ablation[] = [
   },
   {
     name: 'id-validation',
-    workloads: ['getById', 'getByIdApiKey'],
+    workloads: ['getById', 'getByIdApiKey', 'patch'],
     removes: "the path id's check (a regex; zod's schema for an id not in canonical form)",
     patches: [
       {

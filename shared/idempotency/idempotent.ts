@@ -28,21 +28,21 @@ export interface Operation {
  */
 export function idempotent(
   request: ApiRequest,
-  { db, config }: Pick<AppContext, 'db' | 'config'>,
+  app: Pick<AppContext, 'db' | 'config'>,
   operation: Operation,
   write: (db: Queryable) => Promise<ApiResponse>,
 ): Promise<ApiResponse> {
   // Not an async function: a request without a key (most writes) goes straight to the write, with no promise and
   // suspended frame of its own held across the database round trip.
   const key = idempotencyKeyOf(request.headers);
-  if (key === undefined) return retryWriteConflicts(() => write(db));
-  return writeOnce(request, db, config, operation, key, write);
+  if (key === undefined) return retryWriteConflicts(() => write(app.db));
+  return writeOnce(request, app, operation, key, write);
 }
 
+/** The keyed path: claim the key, replay or run the write, record its response, all in one transaction. */
 function writeOnce(
   request: ApiRequest,
-  db: AppContext['db'],
-  config: AppContext['config'],
+  { db, config }: Pick<AppContext, 'db' | 'config'>,
   operation: Operation,
   key: string,
   write: (db: Queryable) => Promise<ApiResponse>,

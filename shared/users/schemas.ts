@@ -28,8 +28,10 @@ const NAME_CHARACTERS = /^(?:[\p{L}\p{M}\p{N} '’.,-]|\u200C|\u200D)+$/u;
 // Two of them anywhere in the name, found by one test rather than a list of every match.
 const TWO_VISIBLE_LETTERS_OR_DIGITS =
   /(?![\u115F\u1160\u3164\uFFA0])[\p{L}\p{N}][^]*?(?![\u115F\u1160\u3164\uFFA0])[\p{L}\p{N}]/u;
-const wellFormedName = (value: string) =>
-  codePoints(value) >= 2 && codePoints(value) <= 100 && NAME_CHARACTERS.test(value);
+const wellFormedName = (value: string) => {
+  const length = codePoints(value);
+  return length >= 2 && length <= 100 && NAME_CHARACTERS.test(value);
+};
 
 export const fullName = z
   .string({ error: 'must be a string' })
