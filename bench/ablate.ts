@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Plugin } from 'esbuild';
 import { bundleEntrypoint } from '../scripts/bundle';
 import { restoreSeededTable, seededBenchDatabase, serverVersion } from './database';
-import { runCell, type CellResult } from './load';
+import { runCell, STEADY_STATE_SECONDS, type CellResult } from './load';
 import type { NodeRuntime } from './node-runtime';
 import type { BenchOptions } from './options';
 import { PLATFORM_HEADERS, ROOT, SCRIPTS, serverEnv, startServer, type ServerSpec } from './processes';
@@ -382,12 +382,12 @@ export async function runAblation(
     headers: PLATFORM_HEADERS,
   });
   try {
-    await runCell(service, workload, { ...cellOptions(0), durationSeconds: Math.max(options.warmupSeconds, 2) });
+    await runCell(service, workload, { ...cellOptions(0), durationSeconds: STEADY_STATE_SECONDS });
     for (const target of targets.slice(1)) {
       const server = await startServer(target.spec);
       const pairs: { service: CellResult; target: CellResult }[] = [];
       try {
-        await runCell(server, workload, { ...cellOptions(0), durationSeconds: Math.max(options.warmupSeconds, 2) });
+        await runCell(server, workload, { ...cellOptions(0), durationSeconds: STEADY_STATE_SECONDS });
         for (let round = 0; round < options.rounds; round++) {
           const measured = new Map<string, CellResult>();
           for (const running of round % 2 === 0 ? [service, server] : [server, service]) {

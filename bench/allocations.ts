@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { restoreSeededTable, seededBenchDatabase, serverVersion } from './database';
-import { probeWorkload, runCell, type CellOptions } from './load';
+import { probeWorkload, runCell, STEADY_STATE_SECONDS, type CellOptions } from './load';
 import type { NodeRuntime } from './node-runtime';
 import type { BenchOptions } from './options';
 import { PLATFORM_HEADERS, ROOT, SCRIPTS, serverEnv, startServer, type ServerSpec } from './processes';
@@ -25,7 +25,7 @@ interface HeapNode {
 }
 
 /** For a bundle: the source module each line came from, read off esbuild's `// path/to/module.js` comments. */
-function bundleModules(file: string): string[] {
+export function bundleModules(file: string): string[] {
   const modules: string[] = [];
   let current = '(bundle)';
   readFileSync(file, 'utf8')
@@ -125,7 +125,7 @@ export async function runAllocations(
   const cellOptions: CellOptions = {
     connections: Math.max(...options.connections),
     durationSeconds: options.durationSeconds,
-    warmupSeconds: Math.max(options.warmupSeconds, 3),
+    warmupSeconds: STEADY_STATE_SECONDS,
     data,
     headers: PLATFORM_HEADERS,
   };

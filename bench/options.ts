@@ -33,6 +33,8 @@ export interface BenchOptions {
   ablations: string[];
   /** Measure what each request allocates, service and baseline (bench/allocations.ts), instead of the main bench. */
   allocations: boolean;
+  /** Where each request's CPU time goes, by Linux perf, service and baseline (bench/perf.ts), instead of the main bench. */
+  perf: boolean;
   /** Connections used by --profile. */
   profileConnections: number;
   /** The servers' Node: '' for the one running the bench, a major version (24) or a path to a node binary. */
@@ -79,6 +81,7 @@ const KNOWN_FLAGS = new Set([
   'ablate',
   'ablations',
   'allocations',
+  'perf',
   'pool-max',
   'node',
   'max-client-cores',
@@ -111,6 +114,8 @@ export const USAGE = `npm run bench -- [flags]   (each flag also reads BENCH_<NA
   --ablations=a,b+c       --ablate: only these variants, + joining features into one (default: each, then all)
   --allocations           bytes allocated a request by the service and the baseline, by module (V8's sampling heap
                           profiler; --workloads=getById,create by default; bench/allocations.ts)
+  --perf                  CPU time a request by kind and by symbol, service beside baseline (Linux perf, CPU-time
+                          samples; --workloads=getById,create by default; bench/perf.ts)
   --unpinned              let the kernel place the servers and wrk (default: servers on the last core, wrk on the
                           first, so start order cannot favour one server; bench/cpus.ts)
   --pool-max=N            pg pool size of the service and the baseline (DB_POOL_MAX, 10)
@@ -168,6 +173,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     ablate: bool('ablate'),
     ablations: list('ablations', ''),
     allocations: bool('allocations'),
+    perf: bool('perf'),
     profileConnections: Math.round(number('profile-connections', 64, 1)),
     node: raw('node') ?? '',
     maxClientCores: number('max-client-cores', 0.25),

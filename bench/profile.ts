@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { restoreSeededTable, seededBenchDatabase, serverVersion } from './database';
-import { probeWorkload, runCell, type CellOptions, type CellResult } from './load';
+import { probeWorkload, runCell, STEADY_STATE_SECONDS, type CellOptions, type CellResult } from './load';
 import type { BenchOptions } from './options';
 import type { NodeRuntime } from './node-runtime';
 import { PLATFORM_HEADERS, ROOT, SCRIPTS, serverEnv, startServer, type ServerSpec } from './processes';
@@ -192,7 +192,7 @@ export async function runProfile(
   const cellOptions: CellOptions = {
     connections: options.profileConnections,
     durationSeconds: options.durationSeconds,
-    warmupSeconds: options.warmupSeconds,
+    warmupSeconds: STEADY_STATE_SECONDS,
     data,
     headers: PLATFORM_HEADERS,
   };

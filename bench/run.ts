@@ -1,8 +1,8 @@
 // `npm run bench`: the service (dist/functions/main.js) against a bare node:http + pg baseline on the real
 // PostgreSQL, cell by cell (workload × concurrency, service then baseline), plus cold start, peak RSS and
 // list-page latency on a small and a large table. Prints tables and the markdown for bench/README.md; writes
-// bench/results/*.json. With --profile, CPU-profiles the service under load instead (bench/profile.ts); --ablate and
-// --allocations are the other such modes (bench/ablate.ts, bench/allocations.ts).
+// bench/results/*.json. With --profile, CPU-profiles the service under load instead (bench/profile.ts); --ablate,
+// --allocations and --perf are the other such modes (bench/ablate.ts, bench/allocations.ts, bench/perf.ts).
 import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,9 +13,10 @@ import { decidePinning } from './cpus';
 import { COMPILE_CACHE_SCRIPT, fillCompileCache } from './compile-cache';
 import { restoreSeededTable, seededBenchDatabase, serverVersion } from './database';
 import { measureListLatency } from './list-latency';
-import { clientOverLimit, ensureWrk, probeWorkload, runCell, type CellResult } from './load';
+import { clientOverLimit, ensureWrk, probeWorkload, runCell, STEADY_STATE_SECONDS, type CellResult } from './load';
 import { resolveNode, type NodeRuntime } from './node-runtime';
 import { USAGE, parseOptions, type BenchOptions } from './options';
+import { runPerf } from './perf';
 import { runProfile } from './profile';
 import {
   PLATFORM_HEADERS,
@@ -41,8 +42,6 @@ import {
 import { createWorkloads, type WorkloadData } from './workloads';
 
 const DATABASE = 'usersvc_bench';
-/** Unmeasured load every server gets before its first cell (each cell then has its own --warmup too). */
-const FIRST_WARMUP_SECONDS = 3;
 /** The key of the one cell with authentication on (API_KEY on the service, X-API-Key on every request). */
 const BENCH_API_KEY = 'bench-api-key-0123456789abcdef';
 const began = performance.now();
@@ -82,16 +81,16 @@ async function measureCells(
       servers.push(serviceWithKey);
     }
     const serviceFor = (apiKey?: boolean) => (apiKey ? (serviceWithKey as RunningServer) : service);
-    // Every server gets the same unmeasured load before its first cell: a fresh process is still compiling and
-    // growing its heap for a few seconds (the API-key service, started for its one cell, measured a p99 of 2-3x the
-    // baseline's, which had served every cell before it).
+    // Every server gets the same unmeasured load before its first cell, until its CPU a request has settled: a fresh
+    // process is still compiling and growing its heap (the API-key service, started for its one cell, measured a p99
+    // of 2-3x the baseline's, which had served every cell before it).
     for (const server of servers) {
       const apiKey = server === serviceWithKey;
       const first = workloads.find((w) => (w.apiKey ?? false) === apiKey) ?? workloads[0];
       if (!first) break;
       await runCell(server, first, {
         connections: Math.max(...options.connections),
-        durationSeconds: FIRST_WARMUP_SECONDS,
+        durationSeconds: options.quick ? 2 : STEADY_STATE_SECONDS,
         warmupSeconds: 0,
         data,
         headers: headersOf(apiKey),
@@ -337,6 +336,7 @@ async function main(): Promise<void> {
   if (options.profile) await runProfile(options, node, progress);
   else if (options.ablate) await runAblation(options, node, progress);
   else if (options.allocations) await runAllocations(options, node, progress);
+  else if (options.perf) await runPerf(options, node, progress);
   else await bench(options, node);
   progress('done');
 }

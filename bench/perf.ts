@@ -1,0 +1,279 @@
+// `npm run bench -- --perf`: where each request's CPU time goes, in the service and in the baseline, as µs a request
+// by kind (kernel, garbage collector, V8, Node's C++, JavaScript by module) and by symbol, side by side. Linux `perf`
+// samples CPU time (the cpu-clock event), where V8's --cpu-prof samples wall-clock time and charges a process
+// preempted in a system call to that call; node's --perf-basic-prof-only-functions names the JIT's frames. The
+// difference between the two servers, symbol by symbol, is what the service's features and shape cost.
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { bundleModules, moduleOf } from './allocations';
+import { restoreSeededTable, seededBenchDatabase, serverVersion } from './database';
+import { probeWorkload, runCell, STEADY_STATE_SECONDS, type CellOptions, type CellResult } from './load';
+import type { NodeRuntime } from './node-runtime';
+import type { BenchOptions } from './options';
+import { PLATFORM_HEADERS, ROOT, SCRIPTS, serverEnv, startServer, type ServerSpec } from './processes';
+import { RESULTS_DIR, resultsHeader, textTable, writeResults } from './report';
+import { createWorkloads, type Workload } from './workloads';
+
+const DATABASE = 'usersvc_bench_perf';
+const DEFAULT_WORKLOADS = ['getById', 'create'];
+/** Samples a second of CPU time: 250 µs apart, about 200 samples a second of load per 20 µs of a request's cost. */
+const FREQUENCY = 4000;
+
+export interface PerfSample {
+  /** perf's dso column: `node`, `[kernel.kallsyms]`, `[JIT] tid 123`, `libc.so.6`... */
+  dso: string;
+  symbol: string;
+  samples: number;
+}
+
+/** Rows of `perf report --no-children --sort dso,sym -n --stdio -t '\t'`: share, samples, dso, `[.] symbol`. */
+export function parsePerfReport(text: string): PerfSample[] {
+  const rows: PerfSample[] = [];
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#') || line.trim() === '') continue;
+    const [, samples, dso, symbol] = line.split('\t').map((field) => field.trim());
+    if (samples === undefined || dso === undefined || symbol === undefined || !/^\d+$/.test(samples)) continue;
+    rows.push({ dso, symbol: symbol.replace(/^\[[.k]\]\s*/, ''), samples: Number(samples) });
+  }
+  return rows;
+}
+
+/** A JIT frame's name as --perf-basic-prof writes it: `JS:*'name file:line:column` (the marks give its tier). */
+const JIT_FRAME = /^(?:JS|LazyCompile|Function):[~^+*]?'?(.*?) (\S+):(\d+):\d+$/;
+
+/**
+ * What kind of work a symbol is: the kernel's, the garbage collector's, V8's, Node's C++, the C library's, or
+ * JavaScript, named by the module it came from (the bundled service's lines mapped back to their source modules, so
+ * that `pg/lib/client.js` is one name for both servers). Inlined functions count as the function they were inlined
+ * into, and code still in V8's interpreter counts as the interpreter's builtins.
+ */
+export function kindOf(sample: Pick<PerfSample, 'dso' | 'symbol'>, bundles: Map<string, string[]>): string {
+  const { dso, symbol } = sample;
+  if (dso.startsWith('[kernel')) return 'kernel (TCP, system calls, scheduling)';
+  if (dso.startsWith('[JIT]')) {
+    const frame = jitFrame(symbol, bundles);
+    return frame ? `JS: ${frame.module}` : 'JS: (unnamed JIT code)';
+  }
+  if (/^lib(c|m|stdc\+\+|gcc_s|pthread)[.-]/.test(dso) || dso === '[vdso]') return 'C library (malloc, memcpy, clock)';
+  if (/Heap|Scavenge|MarkCompact|Sweeper|Marking|Evacuat|Minor|RememberedSet|GCTracer/.test(symbol)) {
+    return 'V8 garbage collector';
+  }
+  if (symbol.startsWith('Builtins_')) return 'V8 builtins (ICs, promises, strings, RegExp, JSON)';
+  if (symbol.startsWith('v8::') || symbol.startsWith('v8_')) return 'V8 runtime and compilers';
+  if (symbol.startsWith('node::') || /^(llhttp|simdutf|uv_|uv__|ada::|nghttp)/.test(symbol)) {
+    return "Node's C++ (HTTP parser, streams, buffers, libuv)";
+  }
+  return `other (${dso})`;
+}
+
+/** A JIT frame's function and source module, the same names for bundled and unbundled code; undefined if unnamed. */
+function jitFrame(symbol: string, bundles: Map<string, string[]>) {
+  const frame = JIT_FRAME.exec(symbol);
+  if (!frame) return undefined;
+  return { name: frame[1] || '(anonymous)', module: moduleOf(frame[2] as string, Number(frame[3]) - 1, bundles) };
+}
+
+/** A symbol's name in the tables: a JIT frame as `function (module)`, whatever its tier, thread or bundle line. */
+export function labelOf(sample: Pick<PerfSample, 'dso' | 'symbol'>, bundles: Map<string, string[]>): string {
+  if (!sample.dso.startsWith('[JIT]')) return sample.symbol;
+  const frame = jitFrame(sample.symbol, bundles);
+  return frame ? `${frame.name} (${frame.module})` : sample.symbol;
+}
+
+export interface CpuBreakdown {
+  cpuMicrosPerRequest: number;
+  samples: number;
+  byKind: Map<string, number>;
+  bySymbol: Map<string, number>;
+}
+
+/**
+ * µs a request by kind and by symbol: each one's share of the samples times the CPU µs a request the cell measured
+ * from /proc. A share is steadier than a count: perf's window and wrk's are a few milliseconds apart.
+ */
+export function breakdown(samples: readonly PerfSample[], cpuMicrosPerRequest: number, bundles: Map<string, string[]>) {
+  const total = samples.reduce((sum, s) => sum + s.samples, 0);
+  const byKind = new Map<string, number>();
+  const bySymbol = new Map<string, number>();
+  for (const sample of samples) {
+    const micros = total > 0 ? (sample.samples / total) * cpuMicrosPerRequest : 0;
+    const kind = kindOf(sample, bundles);
+    byKind.set(kind, (byKind.get(kind) ?? 0) + micros);
+    const label = labelOf(sample, bundles);
+    bySymbol.set(label, (bySymbol.get(label) ?? 0) + micros);
+  }
+  return { cpuMicrosPerRequest, samples: total, byKind, bySymbol } satisfies CpuBreakdown;
+}
+
+/** /tmp and the results may be on different filesystems: a copy, then the original removed. */
+function renameOrCopy(from: string, to: string): void {
+  copyFileSync(from, to);
+  rmSync(from, { force: true });
+}
+
+let perfChecked = false;
+
+/** perf must exist and be allowed to sample another process; installs Debian's linux-perf when it is missing. */
+function ensurePerf(progress: (line: string) => void): void {
+  if (perfChecked) return;
+  const works = () => {
+    try {
+      execFileSync('perf', ['record', '-q', '-e', 'cpu-clock', '-o', '/dev/null', '--', 'true'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!works()) {
+    progress("perf is missing or cannot record: installing Debian's linux-perf (apt-get install -y linux-perf)");
+    const asRoot = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
+    const [command, ...args] = [...asRoot, 'apt-get', '-o', 'DPkg::Lock::Timeout=300', 'install', '-y', 'linux-perf'];
+    try {
+      execFileSync(command as string, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    } catch (error) {
+      throw new Error(`--perf needs Linux perf and could not install it: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    if (!works()) {
+      throw new Error(
+        '--perf: `perf record -e cpu-clock` fails here. It needs Linux, and root or kernel.perf_event_paranoid <= 1 ' +
+          '(sysctl kernel.perf_event_paranoid=1).',
+      );
+    }
+  }
+  perfChecked = true;
+}
+
+/** One cell of load with perf recording the server; the recording covers that cell. */
+async function recordUnder(spec: ServerSpec, workload: Workload, cellOptions: CellOptions, file: string) {
+  const server = await startServer({
+    ...spec,
+    nodeArgs: [...(spec.nodeArgs ?? []), '--perf-basic-prof-only-functions'],
+  });
+  const symbolMap = `/tmp/perf-${server.pid}.map`;
+  try {
+    await probeWorkload(server, workload, cellOptions.headers);
+    await runCell(server, workload, { ...cellOptions, durationSeconds: cellOptions.warmupSeconds, warmupSeconds: 0 });
+    const perf = spawn(
+      'perf',
+      ['record', '-q', '-e', 'cpu-clock', '-F', String(FREQUENCY), '-p', String(server.pid), '-o', file],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    const exited = new Promise((resolve) => perf.once('exit', resolve));
+    let cell: CellResult;
+    try {
+      cell = await runCell(server, workload, { ...cellOptions, warmupSeconds: 0 });
+    } finally {
+      perf.kill('SIGINT'); // perf writes its file and exits on SIGINT
+      await exited;
+    }
+    const report = execFileSync(
+      'perf',
+      ['report', '-i', file, '--no-children', '--sort', 'dso,sym', '-n', '--stdio', '-t', '\t'],
+      { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    return { cell, samples: parsePerfReport(report) };
+  } finally {
+    await server.stop();
+    // Kept beside the recording (perf report looks for it in /tmp again), so the JIT's frames stay named.
+    if (existsSync(symbolMap)) renameOrCopy(symbolMap, path.join(path.dirname(file), path.basename(symbolMap)));
+  }
+}
+
+const micros = (value: number | undefined) => (value ?? 0).toFixed(2);
+
+/** Rows of both servers' figures, the largest difference first. */
+function sideBySide(service: Map<string, number>, baseline: Map<string, number>, count: number): string[][] {
+  return [...new Set([...service.keys(), ...baseline.keys()])]
+    .map((name) => ({ name, service: service.get(name) ?? 0, baseline: baseline.get(name) ?? 0 }))
+    .sort((a, b) => b.service - b.baseline - (a.service - a.baseline))
+    .slice(0, count)
+    .map((r) => [r.name, micros(r.service), micros(r.baseline), micros(r.service - r.baseline)]);
+}
+
+export async function runPerf(options: BenchOptions, node: NodeRuntime, progress: (line: string) => void) {
+  ensurePerf(progress);
+  const startedAt = new Date().toISOString();
+  const { url, data } = await seededBenchDatabase(options.databaseUrl, DATABASE, options.seedRows);
+  const names = options.workloads.length ? options.workloads : DEFAULT_WORKLOADS;
+  const workloads = createWorkloads(data).filter((w) => names.includes(w.name) && !w.apiKey);
+  if (workloads.length !== names.length) throw new Error(`unknown (or API-key) workloads among ${names.join(', ')}`);
+  const env = serverEnv(url, options.poolMax);
+  const specs: ServerSpec[] = [
+    { name: 'service', script: SCRIPTS.service, env, node: node.execPath },
+    { name: 'baseline', script: SCRIPTS.baseline, env, node: node.execPath },
+  ];
+  const bundles = new Map([[SCRIPTS.service, bundleModules(SCRIPTS.service)]]);
+  const cellOptions: CellOptions = {
+    connections: Math.max(...options.connections),
+    durationSeconds: options.durationSeconds,
+    warmupSeconds: STEADY_STATE_SECONDS,
+    data,
+    headers: PLATFORM_HEADERS,
+  };
+  const dir = path.join(RESULTS_DIR, `perf-${startedAt.replace(/[:.]/g, '-')}`);
+  mkdirSync(dir, { recursive: true });
+
+  const rows = [];
+  for (const workload of workloads) {
+    const measured: Record<string, CpuBreakdown & { requests: number; file: string }> = {};
+    for (const spec of specs) {
+      progress(`perf record of ${spec.name} under ${workload.name} at ${cellOptions.connections} connections`);
+      const file = path.join(dir, `${workload.name}-${spec.name}.perf.data`);
+      const { cell, samples } = await recordUnder(spec, workload, cellOptions, file);
+      if (cell.errors > 0) throw new Error(`${spec.name} answered ${cell.errors} errors under ${workload.name}`);
+      measured[spec.name] = {
+        ...breakdown(samples, cell.cpuMicrosPerRequest, bundles),
+        requests: cell.requests,
+        file: path.relative(ROOT, file),
+      };
+      if (workload.writes) await restoreSeededTable(url);
+    }
+    const { service, baseline } = measured;
+    if (!service || !baseline) continue;
+    rows.push({ workload: workload.name, service, baseline });
+    const header = ['service µs/req', 'baseline µs/req', 'difference'];
+    process.stdout.write(
+      `\nCPU time a request under ${workload.name}, ${cellOptions.connections} connections, Node ${node.version}: ` +
+        `service ${micros(service.cpuMicrosPerRequest)} µs, baseline ${micros(baseline.cpuMicrosPerRequest)} µs ` +
+        `(${(service.cpuMicrosPerRequest / baseline.cpuMicrosPerRequest).toFixed(2)}×; ${service.samples} and ` +
+        `${baseline.samples} samples, ${service.requests} and ${baseline.requests} requests)\n` +
+        textTable([
+          ['kind (the largest difference first)', ...header],
+          ...sideBySide(service.byKind, baseline.byKind, 40),
+        ]) +
+        '\n\n' +
+        textTable([
+          ['symbol (the largest difference first)', ...header],
+          ...sideBySide(service.bySymbol, baseline.bySymbol, 30),
+        ]) +
+        '\n',
+    );
+  }
+  const results = writeResults(
+    {
+      ...resultsHeader('perf', startedAt, node.version, await serverVersion(options.databaseUrl), options),
+      connections: cellOptions.connections,
+      rows: rows.map(({ workload, service, baseline }) => ({
+        workload,
+        ...Object.fromEntries(
+          Object.entries({ service, baseline }).map(([name, b]) => [
+            name,
+            {
+              cpuMicrosPerRequest: b.cpuMicrosPerRequest,
+              samples: b.samples,
+              requests: b.requests,
+              file: b.file,
+              byKind: Object.fromEntries(b.byKind),
+              bySymbol: Object.fromEntries([...b.bySymbol].filter(([, us]) => us >= 0.01)),
+            },
+          ]),
+        ),
+      })),
+    },
+    'perf-',
+  );
+  process.stdout.write(`\nraw figures: ${path.relative(ROOT, results)} (and bench/results/perf-latest.json)\n`);
+}
