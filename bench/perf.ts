@@ -11,7 +11,16 @@ import { restoreSeededTable, seededBenchDatabase, serverVersion } from './databa
 import { probeWorkload, runCell, STEADY_STATE_SECONDS, type CellOptions, type CellResult } from './load';
 import type { NodeRuntime } from './node-runtime';
 import type { BenchOptions } from './options';
-import { PLATFORM_HEADERS, ROOT, SCRIPTS, serverEnv, startServer, type ServerSpec } from './processes';
+import {
+  BENCH_API_KEY,
+  PLATFORM_HEADERS,
+  ROOT,
+  SCRIPTS,
+  serverEnv,
+  startServer,
+  type RunningServer,
+  type ServerSpec,
+} from './processes';
 import { RESULTS_DIR, resultsHeader, textTable, writeResults } from './report';
 import { createWorkloads, type Workload } from './workloads';
 
@@ -146,40 +155,90 @@ function ensurePerf(progress: (line: string) => void): void {
   perfChecked = true;
 }
 
-/** One cell of load with perf recording the server; the recording covers that cell. */
-async function recordUnder(spec: ServerSpec, workload: Workload, cellOptions: CellOptions, file: string) {
-  const server = await startServer({
-    ...spec,
-    nodeArgs: [...(spec.nodeArgs ?? []), '--perf-basic-prof-only-functions'],
-  });
-  const symbolMap = `/tmp/perf-${server.pid}.map`;
+/** One cell of load with perf recording the server: its figures and the samples perf took during it. */
+async function recordCell(server: RunningServer, workload: Workload, cellOptions: CellOptions, file: string) {
+  const perf = spawn(
+    'perf',
+    ['record', '-q', '-e', 'cpu-clock', '-F', String(FREQUENCY), '-p', String(server.pid), '-o', file],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const exited = new Promise((resolve) => perf.once('exit', resolve));
+  let cell: CellResult;
   try {
-    await probeWorkload(server, workload, cellOptions.headers);
-    await runCell(server, workload, { ...cellOptions, durationSeconds: cellOptions.warmupSeconds, warmupSeconds: 0 });
-    const perf = spawn(
-      'perf',
-      ['record', '-q', '-e', 'cpu-clock', '-F', String(FREQUENCY), '-p', String(server.pid), '-o', file],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
-    const exited = new Promise((resolve) => perf.once('exit', resolve));
-    let cell: CellResult;
-    try {
-      cell = await runCell(server, workload, { ...cellOptions, warmupSeconds: 0 });
-    } finally {
-      perf.kill('SIGINT'); // perf writes its file and exits on SIGINT
-      await exited;
-    }
-    const report = execFileSync(
-      'perf',
-      ['report', '-i', file, '--no-children', '--sort', 'dso,sym', '-n', '--stdio', '-t', '\t'],
-      { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] },
-    );
-    return { cell, samples: parsePerfReport(report) };
+    cell = await runCell(server, workload, { ...cellOptions, warmupSeconds: 0 });
   } finally {
-    await server.stop();
-    // Kept beside the recording (perf report looks for it in /tmp again), so the JIT's frames stay named.
-    if (existsSync(symbolMap)) renameOrCopy(symbolMap, path.join(path.dirname(file), path.basename(symbolMap)));
+    perf.kill('SIGINT'); // perf writes its file and exits on SIGINT
+    await exited;
   }
+  const report = execFileSync(
+    'perf',
+    ['report', '-i', file, '--no-children', '--sort', 'dso,sym', '-n', '--stdio', '-t', '\t'],
+    { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  return { cell, samples: parsePerfReport(report) };
+}
+
+/** What a server's rounds add up to: all their samples, and its CPU and requests over all of them. */
+interface Recorded {
+  samples: PerfSample[];
+  cpuMs: number;
+  requests: number;
+  errors: number;
+}
+
+/**
+ * Both servers under one workload in alternating rounds (the order turned every round, as the main bench does), perf
+ * recording each round: one cell each would be one draw from a VM whose speed moves by a third from one cell to the
+ * next. An API-key workload starts the service with the key and sends it; the baseline ignores the header.
+ */
+async function recordWorkload(
+  specs: readonly ServerSpec[],
+  workload: Workload,
+  cellOptions: CellOptions,
+  rounds: number,
+  dir: string,
+  afterWrites: () => Promise<unknown>,
+) {
+  const options = workload.apiKey
+    ? { ...cellOptions, headers: { ...cellOptions.headers, 'X-API-Key': BENCH_API_KEY } }
+    : cellOptions;
+  const servers: RunningServer[] = [];
+  const recorded = new Map<RunningServer, Recorded>();
+  try {
+    for (const spec of specs) {
+      const keyed = workload.apiKey === true && spec.name === 'service';
+      const server = await startServer({
+        ...spec,
+        env: keyed ? { ...spec.env, API_KEY: BENCH_API_KEY } : spec.env,
+        nodeArgs: [...(spec.nodeArgs ?? []), '--perf-basic-prof-only-functions'],
+      });
+      servers.push(server);
+      recorded.set(server, { samples: [], cpuMs: 0, requests: 0, errors: 0 });
+      await probeWorkload(server, workload, options.headers);
+      await runCell(server, workload, { ...options, durationSeconds: options.warmupSeconds, warmupSeconds: 0 });
+      if (workload.writes) await afterWrites();
+    }
+    for (let round = 0; round < rounds; round++) {
+      for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
+        const file = path.join(dir, `${workload.name}-${server.name}-${round + 1}.perf.data`);
+        const { cell, samples } = await recordCell(server, workload, options, file);
+        const sum = recorded.get(server) as Recorded;
+        sum.samples.push(...samples);
+        sum.cpuMs += (cell.cpuMicrosPerRequest * cell.requests) / 1000;
+        sum.requests += cell.requests;
+        sum.errors += cell.errors;
+        if (workload.writes) await afterWrites();
+      }
+    }
+  } finally {
+    for (const server of servers) {
+      await server.stop();
+      // Kept beside the recordings (perf report looks for it in /tmp), so that the JIT's frames stay named.
+      const symbolMap = `/tmp/perf-${server.pid}.map`;
+      if (existsSync(symbolMap)) renameOrCopy(symbolMap, path.join(dir, path.basename(symbolMap)));
+    }
+  }
+  return servers.map((server) => ({ name: server.name, ...(recorded.get(server) as Recorded) }));
 }
 
 const micros = (value: number | undefined) => (value ?? 0).toFixed(2);
@@ -198,8 +257,8 @@ export async function runPerf(options: BenchOptions, node: NodeRuntime, progress
   const startedAt = new Date().toISOString();
   const { url, data } = await seededBenchDatabase(options.databaseUrl, DATABASE, options.seedRows);
   const names = options.workloads.length ? options.workloads : DEFAULT_WORKLOADS;
-  const workloads = createWorkloads(data).filter((w) => names.includes(w.name) && !w.apiKey);
-  if (workloads.length !== names.length) throw new Error(`unknown (or API-key) workloads among ${names.join(', ')}`);
+  const workloads = createWorkloads(data).filter((w) => names.includes(w.name));
+  if (workloads.length !== names.length) throw new Error(`unknown workloads among ${names.join(', ')}`);
   const env = serverEnv(url, options.poolMax);
   const specs: ServerSpec[] = [
     { name: 'service', script: SCRIPTS.service, env, node: node.execPath },
@@ -218,18 +277,18 @@ export async function runPerf(options: BenchOptions, node: NodeRuntime, progress
 
   const rows = [];
   for (const workload of workloads) {
-    const measured: Record<string, CpuBreakdown & { requests: number; file: string }> = {};
-    for (const spec of specs) {
-      progress(`perf record of ${spec.name} under ${workload.name} at ${cellOptions.connections} connections`);
-      const file = path.join(dir, `${workload.name}-${spec.name}.perf.data`);
-      const { cell, samples } = await recordUnder(spec, workload, cellOptions, file);
-      if (cell.errors > 0) throw new Error(`${spec.name} answered ${cell.errors} errors under ${workload.name}`);
-      measured[spec.name] = {
-        ...breakdown(samples, cell.cpuMicrosPerRequest, bundles),
-        requests: cell.requests,
-        file: path.relative(ROOT, file),
-      };
-      if (workload.writes) await restoreSeededTable(url);
+    progress(
+      `perf record of the service and the baseline under ${workload.name} at ${cellOptions.connections} ` +
+        `connections, ${options.rounds} alternating rounds of ${options.durationSeconds} s`,
+    );
+    const measured: Record<string, CpuBreakdown & { requests: number }> = {};
+    const servers = await recordWorkload(specs, workload, cellOptions, options.rounds, dir, () =>
+      restoreSeededTable(url),
+    );
+    for (const server of servers) {
+      if (server.errors > 0) throw new Error(`${server.name} answered ${server.errors} errors under ${workload.name}`);
+      const cpuMicrosPerRequest = (server.cpuMs * 1000) / server.requests;
+      measured[server.name] = { ...breakdown(server.samples, cpuMicrosPerRequest, bundles), requests: server.requests };
     }
     const { service, baseline } = measured;
     if (!service || !baseline) continue;
@@ -265,7 +324,6 @@ export async function runPerf(options: BenchOptions, node: NodeRuntime, progress
               cpuMicrosPerRequest: b.cpuMicrosPerRequest,
               samples: b.samples,
               requests: b.requests,
-              file: b.file,
               byKind: Object.fromEntries(b.byKind),
               bySymbol: Object.fromEntries([...b.bySymbol].filter(([, us]) => us >= 0.01)),
             },

@@ -183,6 +183,9 @@ export function serverEnv(
   };
 }
 
+/** The key of the API-key workloads: the service is started with API_KEY, and every request sends it as X-API-Key. */
+export const BENCH_API_KEY = 'bench-api-key-0123456789abcdef';
+
 /**
  * Headers on every request, as they reach the pod on Knative behind Google's load balancer: a W3C trace context, the
  * four X-Forwarded-For entries TRUSTED_PROXY_HOPS (4) reads, a User-Agent. The request line logs all of them.

@@ -7,7 +7,7 @@ import { restoreSeededTable, seededBenchDatabase, serverVersion } from './databa
 import { probeWorkload, runCell, STEADY_STATE_SECONDS, type CellOptions, type CellResult } from './load';
 import type { BenchOptions } from './options';
 import type { NodeRuntime } from './node-runtime';
-import { PLATFORM_HEADERS, ROOT, SCRIPTS, serverEnv, startServer, type ServerSpec } from './processes';
+import { BENCH_API_KEY, PLATFORM_HEADERS, ROOT, SCRIPTS, serverEnv, startServer, type ServerSpec } from './processes';
 import { RESULTS_DIR, resultsHeader, textTable, writeResults } from './report';
 import { createWorkloads, type Workload } from './workloads';
 
@@ -202,7 +202,7 @@ export async function runProfile(
   for (const workload of workloads) {
     progress(`profiling the service under ${workload.name} at ${cellOptions.connections} connections`);
     // The API-key workload profiles a service started with API_KEY, sending the key.
-    const key = 'bench-api-key-0123456789abcdef';
+    const key = BENCH_API_KEY;
     const [workloadSpec, workloadOptions] = workload.apiKey
       ? [
           { ...spec, env: { ...spec.env, API_KEY: key } },

@@ -19,6 +19,7 @@ import { USAGE, parseOptions, type BenchOptions } from './options';
 import { runPerf } from './perf';
 import { runProfile } from './profile';
 import {
+  BENCH_API_KEY,
   PLATFORM_HEADERS,
   ROOT,
   SCRIPTS,
@@ -39,11 +40,9 @@ import {
   type ColdStart,
   type Comparison,
 } from './report';
-import { createWorkloads, type WorkloadData } from './workloads';
+import { createWorkloads, type Workload, type WorkloadData } from './workloads';
 
 const DATABASE = 'usersvc_bench';
-/** The key of the one cell with authentication on (API_KEY on the service, X-API-Key on every request). */
-const BENCH_API_KEY = 'bench-api-key-0123456789abcdef';
 const began = performance.now();
 const progress = (line: string) =>
   process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
@@ -71,49 +70,50 @@ async function measureCells(
     ...(apiKey ? { 'X-API-Key': BENCH_API_KEY } : {}),
   });
   try {
-    const service = await startServer(specs.service);
-    servers.push(service);
-    const baseline = await startServer(specs.baseline);
-    servers.push(baseline);
-    let serviceWithKey: RunningServer | undefined;
-    if (workloads.some((w) => w.apiKey)) {
-      serviceWithKey = await startServer(specs.serviceWithKey);
-      servers.push(serviceWithKey);
-    }
-    const serviceFor = (apiKey?: boolean) => (apiKey ? (serviceWithKey as RunningServer) : service);
-    // Every server gets the same unmeasured load before its first cell, until its CPU a request has settled: a fresh
-    // process is still compiling and growing its heap (the API-key service, started for its one cell, measured a p99
-    // of 2-3x the baseline's, which had served every cell before it).
-    for (const server of servers) {
-      const apiKey = server === serviceWithKey;
-      const first = workloads.find((w) => (w.apiKey ?? false) === apiKey) ?? workloads[0];
-      if (!first) break;
-      await runCell(server, first, {
+    /**
+     * A server is started, and loaded until its CPU a request has settled, right before its first cell: a fresh
+     * process is still compiling and growing its heap, and one left idle for minutes is slower again (the API-key
+     * service, once started with the others and idle until the last cell, measured 83 then 70-72 µs a request
+     * against 64-67 before its idle spell: bench/README.md, Findings).
+     */
+    const warm = async (spec: ServerSpec, workload: Workload) => {
+      const server = await startServer(spec);
+      servers.push(server);
+      await runCell(server, workload, {
         connections: Math.max(...options.connections),
         durationSeconds: options.quick ? 2 : STEADY_STATE_SECONDS,
         warmupSeconds: 0,
         data,
-        headers: headersOf(apiKey),
+        headers: headersOf(workload.apiKey),
       });
-      if (first.writes) await restoreSeededTable(url);
-    }
+      if (workload.writes) await restoreSeededTable(url);
+      return server;
+    };
+    const first = workloads[0];
+    if (!first) return { cells, comparisons, peakRss: [] };
+    const service = await warm(specs.service, first);
+    const baseline = await warm(specs.baseline, first);
+    let serviceWithKey: RunningServer | undefined;
+    const serviceFor = async (workload: Workload) => {
+      if (!workload.apiKey) return service;
+      serviceWithKey ??= await warm(specs.serviceWithKey, workload);
+      return serviceWithKey;
+    };
     for (const workload of workloads) {
+      const mine: Comparison[] = [];
       // Same status and the same answer shape from both, or the comparison would be of different work.
       const headers = headersOf(workload.apiKey);
       const [serviceShape, baselineShape] = [
-        await probeWorkload(serviceFor(workload.apiKey), workload, headers),
+        await probeWorkload(await serviceFor(workload), workload, headers),
         await probeWorkload(baseline, workload, headers),
       ];
       if (serviceShape !== baselineShape) {
         throw new Error(`${workload.name}: service answers ${serviceShape}, baseline answers ${baselineShape}`);
       }
-    }
-    for (const workload of workloads) {
-      const mine: Comparison[] = [];
       // Authentication on is one cell, at the highest concurrency.
       const levels = workload.apiKey ? [Math.max(...options.connections)] : options.connections;
       for (const connections of levels) {
-        const pair = [serviceFor(workload.apiKey), baseline];
+        const pair = [await serviceFor(workload), baseline];
         const rounds = new Map<RunningServer, CellResult[]>(pair.map((server) => [server, []]));
         // Alternating rounds, the order swapped each round, so that drift in the machine's speed (a shared VM's
         // neighbours, the CPU's clock) hits both servers alike; each figure is then the median of the rounds.
