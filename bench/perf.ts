@@ -1,7 +1,7 @@
 // `npm run bench -- --perf`: where each request's CPU time goes, in the service and in the baseline, as µs a request
 // by kind (kernel, garbage collector, V8, Node's C++, JavaScript by module) and by symbol, side by side. Linux `perf`
 // samples CPU time (the cpu-clock event), where V8's --cpu-prof samples wall-clock time and charges a process
-// preempted in a system call to that call; node's --perf-basic-prof-only-functions names the JIT's frames. The
+// preempted in a system call to that call; node's --perf-basic-prof names the JIT's code. The
 // difference between the two servers, symbol by symbol, is what the service's features and shape cost.
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -61,6 +61,8 @@ export function kindOf(sample: Pick<PerfSample, 'dso' | 'symbol'>, bundles: Map<
   const { dso, symbol } = sample;
   if (dso.startsWith('[kernel')) return 'kernel (TCP, system calls, scheduling)';
   if (dso.startsWith('[JIT]')) {
+    // Node 20 names them `RegExp:<source>`, Node 24 `RegExp.> src: '<source>' flags: ''`.
+    if (/^RegExp[:.]/.test(symbol)) return 'RegExp (compiled patterns)';
     const frame = jitFrame(symbol, bundles);
     return frame ? `JS: ${frame.module}` : 'JS: (unnamed JIT code)';
   }
@@ -210,7 +212,7 @@ async function recordWorkload(
       const server = await startServer({
         ...spec,
         env: keyed ? { ...spec.env, API_KEY: BENCH_API_KEY } : spec.env,
-        nodeArgs: [...(spec.nodeArgs ?? []), '--perf-basic-prof-only-functions'],
+        nodeArgs: [...(spec.nodeArgs ?? []), '--perf-basic-prof'],
       });
       servers.push(server);
       recorded.set(server, { samples: [], cpuMs: 0, requests: 0, errors: 0 });

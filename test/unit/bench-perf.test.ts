@@ -58,6 +58,8 @@ describe('the perf breakdown', () => {
     expect(kind('node', 'llhttp__internal__run')).toMatch(/^Node's C\+\+/);
     expect(kind('libc.so.6', '_int_malloc')).toMatch(/^C library/);
     expect(kind('[vdso]', '__vdso_clock_gettime')).toMatch(/^C library/);
+    expect(kind('[JIT] tid 41', 'RegExp:^[^"\\\\]*$')).toBe('RegExp (compiled patterns)');
+    expect(kind('[JIT] tid 41', "RegExp.> src: '^[\\da-f]{8}$' flags: ''")).toBe('RegExp (compiled patterns)');
   });
 
   it('gives each symbol its share of the CPU a request, one function once', () => {
