@@ -4,15 +4,17 @@
 // shared VM whose speed drifts by a third, a change of a few hundred bytes a request shows here when no paired CPU
 // measurement can resolve it. Garbage costs its allocation and the work that made it; what survives a scavenge costs
 // the copying too.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { restoreSeededTable, seededBenchDatabase, serverVersion } from './database';
-import { probeWorkload, runCell, STEADY_STATE_SECONDS, type CellOptions } from './load';
+import { restoreSeededTable, serverVersion } from './database';
+import { moduleOf } from './source-modules';
+import { prepareServerPair } from './server-pair';
+import { probeWorkload, runCell, type CellOptions } from './load';
 import type { NodeRuntime } from './node-runtime';
 import type { BenchOptions } from './options';
-import { PLATFORM_HEADERS, ROOT, SCRIPTS, serverEnv, startServer, type ServerSpec } from './processes';
-import { RESULTS_DIR, resultsHeader, textTable, writeResults } from './report';
-import { createWorkloads, type Workload } from './workloads';
+import { ROOT, startServer, type ServerSpec } from './processes';
+import { resultsHeader, textTable, writeResults } from './report';
+import type { Workload } from './workloads';
 
 const DATABASE = 'usersvc_bench_allocations';
 const DEFAULT_WORKLOADS = ['getById', 'create'];
@@ -22,32 +24,6 @@ interface HeapNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
   selfSize: number;
   children?: HeapNode[];
-}
-
-/** For a bundle: the source module each line came from, read off esbuild's `// path/to/module.js` comments. */
-export function bundleModules(file: string): string[] {
-  const modules: string[] = [];
-  let current = '(bundle)';
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((line, index) => {
-      const comment = /^\/\/ ((?:node_modules|shared|functions)\/\S+)$/.exec(line);
-      if (comment) current = comment[1] as string;
-      modules[index] = current;
-    });
-  return modules;
-}
-
-/** The same name for a module whether it was bundled (the service) or loaded from its file (the baseline). */
-export function moduleOf(url: string, line: number, bundles: Map<string, string[]>): string {
-  if (url === '') return '(V8 and native)';
-  if (url.startsWith('node:')) return url;
-  const file = url.replace(/^file:\/\//, '');
-  let source = file;
-  if (bundles.has(file)) source = bundles.get(file)?.[line] ?? '(bundle)';
-  const modules = source.lastIndexOf('node_modules/');
-  if (modules !== -1) return source.slice(modules + 'node_modules/'.length);
-  return source.replace(/^.*?\/?dist\//, '').replace(/\.js$/, '.ts');
 }
 
 export interface AllocationSummary {
@@ -111,26 +87,12 @@ export async function runAllocations(
   node: NodeRuntime,
   progress: (line: string) => void,
 ): Promise<void> {
-  const startedAt = new Date().toISOString();
-  const { url, data } = await seededBenchDatabase(options.databaseUrl, DATABASE, options.seedRows);
-  const names = options.workloads.length ? options.workloads : DEFAULT_WORKLOADS;
-  const workloads = createWorkloads(data).filter((w) => names.includes(w.name) && !w.apiKey);
-  if (workloads.length !== names.length) throw new Error(`unknown (or API-key) workloads among ${names.join(', ')}`);
-  const env = serverEnv(url, options.poolMax);
-  const specs: ServerSpec[] = [
-    { name: 'service', script: SCRIPTS.service, env, node: node.execPath },
-    { name: 'baseline', script: SCRIPTS.baseline, env, node: node.execPath },
-  ];
-  const bundles = new Map([[SCRIPTS.service, bundleModules(SCRIPTS.service)]]);
-  const cellOptions: CellOptions = {
-    connections: Math.max(...options.connections),
-    durationSeconds: options.durationSeconds,
-    warmupSeconds: STEADY_STATE_SECONDS,
-    data,
-    headers: PLATFORM_HEADERS,
-  };
-  const dir = path.join(RESULTS_DIR, `heapprofile-${startedAt.replace(/[:.]/g, '-')}`);
-  mkdirSync(dir, { recursive: true });
+  const { startedAt, url, workloads, specs, cellOptions, dir, bundles } = await prepareServerPair(options, node, {
+    database: DATABASE,
+    defaultWorkloads: DEFAULT_WORKLOADS,
+    resultsPrefix: 'heapprofile-',
+    apiKey: false,
+  });
 
   const rows = [];
   for (const workload of workloads) {

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { aptInstall } from './debian';
 import { onCpu, pinning } from './cpus';
 import type { RunningServer } from './processes';
 import { wrkScript, type Workload, type WorkloadData } from './workloads';
@@ -90,10 +91,8 @@ export function ensureWrk(progress: (line: string) => void): void {
   };
   if (!found()) {
     progress("wrk is not installed: installing Debian's wrk (apt-get install -y wrk)");
-    const asRoot = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
-    const [command, ...args] = [...asRoot, 'apt-get', '-o', 'DPkg::Lock::Timeout=300', 'install', '-y', 'wrk'];
     try {
-      execFileSync(command as string, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+      aptInstall('wrk');
     } catch (error) {
       throw new Error(
         `the bench needs wrk (its load generator) and could not install it: ${(error as Error).message}\n` +

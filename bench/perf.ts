@@ -4,25 +4,18 @@
 // preempted in a system call to that call; node's --perf-basic-prof names the JIT's code. The
 // difference between the two servers, symbol by symbol, is what the service's features and shape cost.
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { bundleModules, moduleOf } from './allocations';
-import { restoreSeededTable, seededBenchDatabase, serverVersion } from './database';
-import { probeWorkload, runCell, STEADY_STATE_SECONDS, type CellOptions, type CellResult } from './load';
+import { aptInstall } from './debian';
+import { moduleOf } from './source-modules';
+import { prepareServerPair } from './server-pair';
+import { restoreSeededTable, serverVersion } from './database';
+import { probeWorkload, runCell, type CellOptions, type CellResult } from './load';
 import type { NodeRuntime } from './node-runtime';
 import type { BenchOptions } from './options';
-import {
-  BENCH_API_KEY,
-  PLATFORM_HEADERS,
-  ROOT,
-  SCRIPTS,
-  serverEnv,
-  startServer,
-  type RunningServer,
-  type ServerSpec,
-} from './processes';
-import { RESULTS_DIR, resultsHeader, textTable, writeResults } from './report';
-import { createWorkloads, type Workload } from './workloads';
+import { BENCH_API_KEY, ROOT, startServer, type RunningServer, type ServerSpec } from './processes';
+import { resultsHeader, textTable, writeResults } from './report';
+import type { Workload } from './workloads';
 
 const DATABASE = 'usersvc_bench_perf';
 const DEFAULT_WORKLOADS = ['getById', 'create'];
@@ -138,10 +131,8 @@ function ensurePerf(progress: (line: string) => void): void {
   };
   if (!works()) {
     progress("perf is missing or cannot record: installing Debian's linux-perf (apt-get install -y linux-perf)");
-    const asRoot = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
-    const [command, ...args] = [...asRoot, 'apt-get', '-o', 'DPkg::Lock::Timeout=300', 'install', '-y', 'linux-perf'];
     try {
-      execFileSync(command as string, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+      aptInstall('linux-perf');
     } catch (error) {
       throw new Error(`--perf needs Linux perf and could not install it: ${(error as Error).message}`, {
         cause: error,
@@ -256,26 +247,12 @@ function sideBySide(service: Map<string, number>, baseline: Map<string, number>,
 
 export async function runPerf(options: BenchOptions, node: NodeRuntime, progress: (line: string) => void) {
   ensurePerf(progress);
-  const startedAt = new Date().toISOString();
-  const { url, data } = await seededBenchDatabase(options.databaseUrl, DATABASE, options.seedRows);
-  const names = options.workloads.length ? options.workloads : DEFAULT_WORKLOADS;
-  const workloads = createWorkloads(data).filter((w) => names.includes(w.name));
-  if (workloads.length !== names.length) throw new Error(`unknown workloads among ${names.join(', ')}`);
-  const env = serverEnv(url, options.poolMax);
-  const specs: ServerSpec[] = [
-    { name: 'service', script: SCRIPTS.service, env, node: node.execPath },
-    { name: 'baseline', script: SCRIPTS.baseline, env, node: node.execPath },
-  ];
-  const bundles = new Map([[SCRIPTS.service, bundleModules(SCRIPTS.service)]]);
-  const cellOptions: CellOptions = {
-    connections: Math.max(...options.connections),
-    durationSeconds: options.durationSeconds,
-    warmupSeconds: STEADY_STATE_SECONDS,
-    data,
-    headers: PLATFORM_HEADERS,
-  };
-  const dir = path.join(RESULTS_DIR, `perf-${startedAt.replace(/[:.]/g, '-')}`);
-  mkdirSync(dir, { recursive: true });
+  const { startedAt, url, workloads, specs, cellOptions, dir, bundles } = await prepareServerPair(options, node, {
+    database: DATABASE,
+    defaultWorkloads: DEFAULT_WORKLOADS,
+    resultsPrefix: 'perf-',
+    apiKey: true,
+  });
 
   const rows = [];
   for (const workload of workloads) {

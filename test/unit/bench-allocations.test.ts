@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { moduleOf, summariseHeapProfile } from '../../bench/allocations';
+import { summariseHeapProfile } from '../../bench/allocations';
+import { moduleOf } from '../../bench/source-modules';
 
 const BUNDLE = '/srv/app/dist/functions/main.js';
 // Lines 0-1 are the bundle's prelude, 2-4 pg's client, 5 on our repository (esbuild's `// path` comments).
