@@ -1,25 +1,25 @@
 // `npm run bench -- --perf`: where each request's CPU time goes, in the service and in the baseline, as µs a request
 // by kind (kernel, garbage collector, V8, Node's C++, JavaScript by module) and by symbol, side by side. Linux `perf`
 // samples CPU time (the cpu-clock event), where V8's --cpu-prof samples wall-clock time and charges a process
-// preempted in a system call to that call; node's --perf-basic-prof names the JIT's code. The
-// difference between the two servers, symbol by symbol, is what the service's features and shape cost.
+// preempted in a system call to that call; node's --perf-basic-prof names the JIT's code. The difference between the
+// two servers, symbol by symbol, is what the service's features and shape cost.
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { aptInstall } from './debian';
-import { moduleOf } from './source-modules';
-import { prepareServerPair } from './server-pair';
 import { restoreSeededTable, serverVersion } from './database';
+import { aptInstall } from './debian';
 import { probeWorkload, runCell, type CellOptions, type CellResult } from './load';
 import type { NodeRuntime } from './node-runtime';
 import type { BenchOptions } from './options';
 import { BENCH_API_KEY, ROOT, startServer, type RunningServer, type ServerSpec } from './processes';
 import { resultsHeader, textTable, writeResults } from './report';
+import { prepareServerPair } from './server-pair';
+import { moduleOf } from './source-modules';
 import type { Workload } from './workloads';
 
 const DATABASE = 'usersvc_bench_perf';
 const DEFAULT_WORKLOADS = ['getById', 'create'];
-/** Samples a second of CPU time: 250 µs apart, about 200 samples a second of load per 20 µs of a request's cost. */
+/** Samples per second of CPU time (one every 250 µs): tens of thousands per server in a few rounds of 5 s. */
 const FREQUENCY = 4000;
 
 export interface PerfSample {
