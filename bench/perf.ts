@@ -11,7 +11,7 @@ import { aptInstall } from './debian';
 import { probeWorkload, runCell, type CellOptions, type CellResult } from './load';
 import type { NodeRuntime } from './node-runtime';
 import type { BenchOptions } from './options';
-import { BENCH_API_KEY, ROOT, startServer, type RunningServer, type ServerSpec } from './processes';
+import { headersFor, ROOT, startServer, withApiKey, type RunningServer, type ServerSpec } from './processes';
 import { resultsHeader, textTable, writeResults } from './report';
 import { prepareServerPair } from './server-pair';
 import { moduleOf } from './source-modules';
@@ -192,17 +192,13 @@ async function recordWorkload(
   dir: string,
   afterWrites: () => Promise<unknown>,
 ) {
-  const options = workload.apiKey
-    ? { ...cellOptions, headers: { ...cellOptions.headers, 'X-API-Key': BENCH_API_KEY } }
-    : cellOptions;
+  const options = { ...cellOptions, headers: headersFor(workload, cellOptions.headers) };
   const servers: RunningServer[] = [];
   const recorded = new Map<RunningServer, Recorded>();
   try {
     for (const spec of specs) {
-      const keyed = workload.apiKey === true && spec.name === 'service';
       const server = await startServer({
-        ...spec,
-        env: keyed ? { ...spec.env, API_KEY: BENCH_API_KEY } : spec.env,
+        ...(workload.apiKey ? withApiKey(spec) : spec),
         nodeArgs: [...(spec.nodeArgs ?? []), '--perf-basic-prof'],
       });
       servers.push(server);

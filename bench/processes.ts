@@ -184,7 +184,14 @@ export function serverEnv(
 }
 
 /** The key of the API-key workloads: the service is started with API_KEY, and every request sends it as X-API-Key. */
-export const BENCH_API_KEY = 'bench-api-key-0123456789abcdef';
+const BENCH_API_KEY = 'bench-api-key-0123456789abcdef';
+
+/** A server started for the API-key workloads: with API_KEY (the baseline ignores it, as it ignores the header). */
+export const withApiKey = (spec: ServerSpec): ServerSpec => ({ ...spec, env: { ...spec.env, API_KEY: BENCH_API_KEY } });
+
+/** Request headers for a workload: the key added when it is an API-key workload. */
+export const headersFor = (workload: { apiKey?: boolean }, headers: Record<string, string>): Record<string, string> =>
+  workload.apiKey ? { ...headers, 'X-API-Key': BENCH_API_KEY } : headers;
 
 /**
  * Headers on every request, as they reach the pod on Knative behind Google's load balancer: a W3C trace context, the

@@ -7,7 +7,16 @@ import { restoreSeededTable, seededBenchDatabase, serverVersion } from './databa
 import { probeWorkload, runCell, STEADY_STATE_SECONDS, type CellOptions, type CellResult } from './load';
 import type { BenchOptions } from './options';
 import type { NodeRuntime } from './node-runtime';
-import { BENCH_API_KEY, PLATFORM_HEADERS, ROOT, SCRIPTS, serverEnv, startServer, type ServerSpec } from './processes';
+import {
+  headersFor,
+  PLATFORM_HEADERS,
+  ROOT,
+  SCRIPTS,
+  serverEnv,
+  startServer,
+  withApiKey,
+  type ServerSpec,
+} from './processes';
 import { RESULTS_DIR, resultsHeader, textTable, writeResults } from './report';
 import { createWorkloads, type Workload } from './workloads';
 
@@ -201,14 +210,8 @@ export async function runProfile(
   const profiles: Profiled[] = [];
   for (const workload of workloads) {
     progress(`profiling the service under ${workload.name} at ${cellOptions.connections} connections`);
-    // The API-key workload profiles a service started with API_KEY, sending the key.
-    const key = BENCH_API_KEY;
-    const [workloadSpec, workloadOptions] = workload.apiKey
-      ? [
-          { ...spec, env: { ...spec.env, API_KEY: key } },
-          { ...cellOptions, headers: { ...cellOptions.headers, 'X-API-Key': key } },
-        ]
-      : [spec, cellOptions];
+    const workloadSpec = workload.apiKey ? withApiKey(spec) : spec;
+    const workloadOptions = { ...cellOptions, headers: headersFor(workload, cellOptions.headers) };
     profiles.push(await profileUnder(workloadSpec, workload, workloadOptions, path.join(dir, workload.name)));
     if (workload.writes) await restoreSeededTable(url);
   }

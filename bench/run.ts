@@ -19,13 +19,14 @@ import { USAGE, parseOptions, type BenchOptions } from './options';
 import { runPerf } from './perf';
 import { runProfile } from './profile';
 import {
-  BENCH_API_KEY,
+  headersFor,
   PLATFORM_HEADERS,
   ROOT,
   SCRIPTS,
   serverEnv,
   startServer,
   type RunningServer,
+  withApiKey,
   type ServerSpec,
 } from './processes';
 import {
@@ -65,10 +66,6 @@ async function measureCells(
   const cells: CellResult[] = [];
   const peaks = new Map<string, { mixMaxRssMB: number; lifetimePeakMB: number }>();
   const servers: RunningServer[] = [];
-  const headersOf = (apiKey?: boolean) => ({
-    ...PLATFORM_HEADERS,
-    ...(apiKey ? { 'X-API-Key': BENCH_API_KEY } : {}),
-  });
   try {
     /**
      * A server is started, and loaded until its CPU a request has settled, right before its first cell: a fresh
@@ -84,7 +81,7 @@ async function measureCells(
         durationSeconds: options.quick ? 2 : STEADY_STATE_SECONDS,
         warmupSeconds: 0,
         data,
-        headers: headersOf(workload.apiKey),
+        headers: headersFor(workload, PLATFORM_HEADERS),
       });
       if (workload.writes) await restoreSeededTable(url);
       return server;
@@ -102,7 +99,7 @@ async function measureCells(
     for (const workload of workloads) {
       const mine: Comparison[] = [];
       // Same status and the same answer shape from both, or the comparison would be of different work.
-      const headers = headersOf(workload.apiKey);
+      const headers = headersFor(workload, PLATFORM_HEADERS);
       const [serviceShape, baselineShape] = [
         await probeWorkload(await serviceFor(workload), workload, headers),
         await probeWorkload(baseline, workload, headers),
@@ -124,7 +121,7 @@ async function measureCells(
               durationSeconds: options.durationSeconds,
               warmupSeconds: round === 0 ? options.warmupSeconds : 0,
               data,
-              headers: headersOf(workload.apiKey),
+              headers: headersFor(workload, PLATFORM_HEADERS),
             });
             rounds.get(server)?.push(cell);
             cells.push(cell);
@@ -186,12 +183,7 @@ async function bench(options: BenchOptions, node: NodeRuntime): Promise<void> {
   const serviceEnv = serverEnv(url, options.poolMax, {}, cache.dir);
   const specs: Specs = {
     service: { name: 'service', script: SCRIPTS.service, env: serviceEnv, node: node.execPath },
-    serviceWithKey: {
-      name: 'service+key',
-      script: SCRIPTS.service,
-      env: { ...serviceEnv, API_KEY: BENCH_API_KEY },
-      node: node.execPath,
-    },
+    serviceWithKey: withApiKey({ name: 'service+key', script: SCRIPTS.service, env: serviceEnv, node: node.execPath }),
     baseline: { name: 'baseline', script: SCRIPTS.baseline, env: serverEnv(url, options.poolMax), node: node.execPath },
   };
 
