@@ -1,8 +1,30 @@
 // `npm run migrate up|down [count]`: applies or reverts migrations on the configured PostgreSQL (or the embedded one).
-import { ConfigError, loadConfig } from '../shared/config';
+import type { ClientConfig } from 'pg';
+import { ConfigError, loadConfig, type Config } from '../shared/config';
 import { clientConfig } from '../shared/db/postgres';
 import { startPGlite } from '../shared/db/embedded';
 import { migrate, type MigrationTarget } from '../shared/db/migrate';
+
+/**
+ * node-pg-migrate holds a session-level advisory lock for the whole run, which a transaction-mode pooler would hand
+ * to whichever client comes next: migrations need a direct connection there (MIGRATION_DATABASE_URL).
+ */
+function migrationConnection(settings: Config): ClientConfig {
+  const database = settings.database as Extract<Config['database'], { kind: 'postgres' }>;
+  if (database.migrationConnectionString) {
+    return clientConfig(
+      { ...database, connectionString: database.migrationConnectionString, poolMode: 'session' },
+      settings,
+    );
+  }
+  if (database.poolMode === 'transaction') {
+    throw new ConfigError(
+      'MIGRATION_DATABASE_URL',
+      'must be set when DB_POOL_MODE is transaction: migrations hold a session lock, so they connect directly',
+    );
+  }
+  return clientConfig(database, settings);
+}
 
 async function main(): Promise<void> {
   const [direction = 'up', countArg] = process.argv.slice(2);
@@ -15,7 +37,7 @@ async function main(): Promise<void> {
   let target: MigrationTarget;
   let close = async () => undefined as void;
   if (settings.database.kind === 'postgres') {
-    target = { databaseUrl: clientConfig(settings.database, settings) };
+    target = { databaseUrl: migrationConnection(settings) };
   } else {
     const pglite = await startPGlite(settings.database.dataDir);
     target = { pglite };

@@ -1,6 +1,13 @@
 // Reads and validates the environment once, at start-up, into one typed object; nothing else reads process.env.
 export type SslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
 
+/**
+ * `session`: the pool's connections are PostgreSQL sessions of their own (direct, or a session-mode pooler).
+ * `transaction`: through a transaction-mode pooler (PgBouncer, Cloud SQL managed pooling), which hands each
+ * transaction whatever server session is free, so nothing may live on a session between transactions.
+ */
+export type PoolMode = 'session' | 'transaction';
+
 export type DatabaseConfig =
   | { kind: 'embedded'; dataDir: string }
   | {
@@ -13,6 +20,9 @@ export type DatabaseConfig =
       password?: string;
       database?: string;
       sslMode: SslMode;
+      poolMode: PoolMode;
+      /** A direct connection for migrations (their lock is a session's), when the service's own goes through a pooler. */
+      migrationConnectionString?: string;
     };
 
 export interface Config {
@@ -80,6 +90,7 @@ const variables = {
   PORT: { parse: integer(0, 65535), default: '8080' },
   POSTGRES_PORT: { parse: integer(1, 65535), default: '5432' },
   POSTGRES_SSL_MODE: { parse: oneOf(sslModes, `must be one of ${sslModes.join(', ')}`), default: 'disable' },
+  DB_POOL_MODE: { parse: oneOf(['session', 'transaction'], 'must be session or transaction'), default: 'session' },
   DB_POOL_MAX: { parse: integer(1, 1000), default: '10' },
   DB_CONNECT_TIMEOUT_MS: { parse: integer(100, 600_000), default: '2000' },
   DB_STATEMENT_TIMEOUT_MS: { parse: integer(100, 600_000), default: '5000' },
@@ -111,19 +122,28 @@ function read<N extends VariableName>(env: NodeJS.ProcessEnv, name: N): Parsed<N
   return result.value as Parsed<N>;
 }
 
+function readPostgresUrl(env: NodeJS.ProcessEnv, name: 'DATABASE_URL' | 'MIGRATION_DATABASE_URL'): string {
+  const raw = env[name] as string;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(name, 'must start with postgres:// or postgresql://');
+  }
+  return raw;
+}
+
 function readDatabase(env: NodeJS.ProcessEnv): DatabaseConfig {
-  const sslMode = read(env, 'POSTGRES_SSL_MODE');
+  const shared = {
+    sslMode: read(env, 'POSTGRES_SSL_MODE'),
+    poolMode: read(env, 'DB_POOL_MODE'),
+    migrationConnectionString: env.MIGRATION_DATABASE_URL ? readPostgresUrl(env, 'MIGRATION_DATABASE_URL') : undefined,
+  };
   if (env.DATABASE_URL) {
-    let url: URL;
-    try {
-      url = new URL(env.DATABASE_URL);
-    } catch {
-      throw new ConfigError('DATABASE_URL', 'is not a valid URL');
-    }
-    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-      throw new ConfigError('DATABASE_URL', 'must start with postgres:// or postgresql://');
-    }
-    return { kind: 'postgres', connectionString: env.DATABASE_URL, sslMode };
+    return { kind: 'postgres', connectionString: readPostgresUrl(env, 'DATABASE_URL'), ...shared };
   }
   if (env.POSTGRES_HOST) {
     return {
@@ -133,7 +153,7 @@ function readDatabase(env: NodeJS.ProcessEnv): DatabaseConfig {
       user: env.POSTGRES_USER || 'postgres',
       password: env.POSTGRES_PASSWORD || undefined,
       database: env.POSTGRES_DB || env.POSTGRES_USER || 'postgres',
-      sslMode,
+      ...shared,
     };
   }
   return { kind: 'embedded', dataDir: env.PGLITE_DATA_DIR || '.data/pglite' };

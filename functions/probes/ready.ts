@@ -1,6 +1,6 @@
 // GET /ready : readiness. 200 only when not draining, the database answers within READY_TIMEOUT_MS, and its schema
 // has the migration this build needs.
-import { TimeoutError } from '../../shared/db/timeout';
+import { StatementTimeoutUnboundedError, TimeoutError } from '../../shared/db/timeout';
 import { RETRY_AFTER_SECONDS } from '../../shared/http/limits';
 import type { AppContext, Handler } from '../../shared/http/types';
 
@@ -10,6 +10,14 @@ async function checkDatabase({ db, config, logger }: AppContext): Promise<string
     return 'ok';
   } catch (error) {
     // The probe is public: say which check failed, keep hosts and driver messages for the log.
+    if (error instanceof StatementTimeoutUnboundedError) {
+      logger.warn('readiness check failed: behind a transaction-mode pooler the role needs a statement_timeout', {
+        serverTimeoutMs: error.serverTimeoutMs,
+        wantedAtMostMs: config.statementTimeoutMs,
+        fix: 'ALTER ROLE <role> SET statement_timeout = <DB_STATEMENT_TIMEOUT_MS> (docs/RUNBOOK.md)',
+      });
+      return 'statement_timeout_unbounded';
+    }
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
     logger.warn('readiness check failed', { error: cause instanceof Error ? cause.message : String(cause) });
     return error instanceof TimeoutError ? 'timeout' : 'unreachable';

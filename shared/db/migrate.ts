@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runner } from 'node-pg-migrate';
-import type { ClientBase, ClientConfig } from 'pg';
+import { Client, type ClientBase, type ClientConfig } from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 
 /** migrations/ at the project root, found from here whether running from source or from dist/. */
@@ -55,14 +55,26 @@ const isLockHeld = (error: unknown) =>
  * this waits for the other run to finish instead, so two replicas or jobs starting at once both succeed.
  */
 export async function migrate(target: MigrationTarget, options: MigrateOptions): Promise<string[]> {
-  const connection =
-    'pglite' in target ? { dbClient: pgliteClient(target.pglite) } : { databaseUrl: target.databaseUrl };
+  if ('pglite' in target) return migrateWith(pgliteClient(target.pglite), options);
+  // node-pg-migrate's own client has no 'error' listener, so a session terminated mid-migration would end the process
+  // with an unhandled event; on this one it fails the run with the driver's error instead.
+  const client = new Client(target.databaseUrl);
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await migrateWith(client, options);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function migrateWith(dbClient: ClientBase, options: MigrateOptions): Promise<string[]> {
   const log = options.log ?? (() => undefined);
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
       const applied = await runner({
-        ...connection,
+        dbClient,
         dir: options.dir ?? MIGRATIONS_DIR,
         migrationsTable: 'pgmigrations',
         direction: options.direction,

@@ -1,4 +1,5 @@
-// Bounds a promise by a deadline without leaving a timer behind.
+// How a database ping fails short of an error of the driver's: past its deadline (bounded here without leaving a
+// timer behind), or on a server with no statement timeout of its own.
 
 export class TimeoutError extends Error {
   constructor(what: string, ms: number) {
@@ -16,5 +17,13 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
     return await Promise.race([promise, deadline]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** /ready's answer when the server-side statement timeout is off or looser than DB_STATEMENT_TIMEOUT_MS. */
+export class StatementTimeoutUnboundedError extends Error {
+  constructor(readonly serverTimeoutMs: number) {
+    super(`the server's statement_timeout is ${serverTimeoutMs} ms`);
+    this.name = 'StatementTimeoutUnboundedError';
   }
 }

@@ -28,7 +28,27 @@ describe('loadConfig', () => {
       kind: 'postgres',
       connectionString: 'postgres://u@h:5432/d',
       sslMode: 'disable',
+      poolMode: 'session',
     });
+  });
+
+  it('takes DB_POOL_MODE=transaction and a direct MIGRATION_DATABASE_URL for a pooler in front', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u@pooler:6432/d',
+      DB_POOL_MODE: 'transaction',
+      MIGRATION_DATABASE_URL: 'postgres://u@db:5432/d',
+    });
+    expect(config.database).toMatchObject({
+      poolMode: 'transaction',
+      connectionString: 'postgres://u@pooler:6432/d',
+      migrationConnectionString: 'postgres://u@db:5432/d',
+    });
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u@h/d', DB_POOL_MODE: 'statement' })).toThrow(
+      'DB_POOL_MODE must be session or transaction',
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u@h/d', MIGRATION_DATABASE_URL: 'mysql://h/d' })).toThrow(
+      'MIGRATION_DATABASE_URL must start with postgres://',
+    );
   });
 
   it('builds the connection from the seed service’s POSTGRES_* variables', () => {
@@ -47,6 +67,7 @@ describe('loadConfig', () => {
       password: 'pw',
       database: 'users',
       sslMode: 'verify-full',
+      poolMode: 'session',
     });
   });
 
