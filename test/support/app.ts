@@ -73,7 +73,7 @@ export async function startApp({
   if (env.DATABASE_URL) {
     db = await openDatabase(config, logger);
     const noAccess = () => Promise.reject(new Error('no direct access'));
-    testDb = { query: noAccess, migrate: noAccess, drop: () => Promise.resolve() };
+    testDb = { query: noAccess, migrate: noAccess, rollback: noAccess, drop: () => Promise.resolve() };
   } else if (backend === 'postgres') {
     testDb = await createPostgresDatabase({ migrated });
     db = await openDatabase(loadConfig({ ...env, DATABASE_URL: testDb.url }), logger);

@@ -30,6 +30,8 @@ export interface TestDatabase {
   query<Row = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<Row[]>;
   /** Applies every pending migration, as `npm run migrate up` does. */
   migrate(): Promise<void>;
+  /** Reverts the newest migration, as `npm run migrate down` does. */
+  rollback(): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function createPostgresDatabase({ migrated = true } = {}): Promise<
     url,
     query: async <Row>(sql: string, values?: unknown[]) => (await client.query(sql, values)).rows as Row[],
     migrate: async () => void (await migrate({ databaseUrl: url }, { direction: 'up', ...migrations })),
+    rollback: async () => void (await migrate({ databaseUrl: url }, { direction: 'down', ...migrations })),
     async drop() {
       await client.end();
       const dropper = new Client({ connectionString: adminUrl });
@@ -78,6 +81,7 @@ export async function emptyEmbeddedDatabase(): Promise<{ pglite: PGlite } & Test
     pglite,
     query: async <Row>(sql: string, values?: unknown[]) => (await pglite.query<Row>(sql, values)).rows,
     migrate: async () => void (await migrate({ pglite }, { direction: 'up' })),
+    rollback: async () => void (await migrate({ pglite }, { direction: 'down' })),
     drop: () => Promise.resolve(), // the next file resets it; the worker keeps PGlite for the next one
   };
 }
@@ -97,6 +101,7 @@ export async function createServiceDatabase(backend: Backend): Promise<ServiceDa
     env: { PGLITE_DATA_DIR: 'memory://', DATABASE_URL: undefined, POSTGRES_HOST: undefined },
     query: () => Promise.reject(new Error('the embedded database lives inside the service process')),
     migrate: () => Promise.reject(new Error('the embedded service migrates itself')),
+    rollback: () => Promise.reject(new Error('the embedded service migrates itself')),
     drop: () => Promise.resolve(),
   };
 }
