@@ -3,7 +3,7 @@
 // under a running app turns both back within seconds.
 import { REQUIRED_MIGRATION, SCHEMA_RECHECK_MS } from '../../shared/db/schema';
 import { useApp } from '../support/app';
-import { backends, createPostgresDatabase } from '../support/database';
+import { backends, createPostgresDatabase, serviceEnvironment } from '../support/database';
 import { call } from '../support/http';
 import { startService } from '../support/service';
 
@@ -89,7 +89,7 @@ const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
 onPostgres('start-up on an unmigrated PostgreSQL', () => {
   it('logs the migration this build is missing', async () => {
     const db = await createPostgresDatabase({ migrated: false });
-    const service = await startService({ env: { DATABASE_URL: db.url } });
+    const service = await startService({ env: serviceEnvironment(db.url) });
     try {
       for (let i = 0; i < 100 && !service.logs.some((l) => l.missingMigration); i++) {
         await new Promise((resolve) => setTimeout(resolve, 50));

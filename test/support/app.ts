@@ -14,7 +14,13 @@ import { prepareEmbeddedDatabase } from '../../shared/db/embedded-setup';
 import { adaptFrameworkApps } from '../../shared/http/framework';
 import { closeServer, createFunctionServer } from '../../shared/http/server';
 import { createLogger, type Logger } from '../../shared/logging';
-import { createPostgresDatabase, emptyEmbeddedDatabase, type Backend, type TestDatabase } from './database';
+import {
+  createPostgresDatabase,
+  emptyEmbeddedDatabase,
+  serviceEnvironment,
+  type Backend,
+  type TestDatabase,
+} from './database';
 import { captureLogs, type LogCapture } from './logs';
 
 /** node: as the production entrypoint serves; functions-framework: as `functions-framework --target` does. */
@@ -75,8 +81,9 @@ export async function startApp({
     const noAccess = () => Promise.reject(new Error('no direct access'));
     testDb = { query: noAccess, migrate: noAccess, rollback: noAccess, drop: () => Promise.resolve() };
   } else if (backend === 'postgres') {
-    testDb = await createPostgresDatabase({ migrated });
-    db = await openDatabase(loadConfig({ ...env, DATABASE_URL: testDb.url }), logger);
+    const postgres = await createPostgresDatabase({ migrated });
+    testDb = postgres;
+    db = await openDatabase(loadConfig({ ...env, ...serviceEnvironment(postgres.url) }), logger);
   } else {
     const embedded = await emptyEmbeddedDatabase();
     testDb = embedded;

@@ -35,6 +35,21 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** Set by `npm run test:pooled`: PgBouncer in transaction mode, in front of DATABASE_URL's server. */
+const poolerUrl = process.env.TEST_POOLER_URL;
+
+/**
+ * The environment that points the service at a test database: directly, or through the run's PgBouncer (then in
+ * transaction mode, with migrations on the direct connection).
+ */
+export function serviceEnvironment(url: string): Record<string, string> {
+  if (!poolerUrl) return { DATABASE_URL: url };
+  const pooled = new URL(url);
+  const pooler = new URL(poolerUrl);
+  pooled.host = pooler.host;
+  return { DATABASE_URL: pooled.toString(), DB_POOL_MODE: 'transaction', MIGRATION_DATABASE_URL: url };
+}
+
 function withDatabase(url: string, name: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${name}`;
@@ -49,6 +64,8 @@ export async function createPostgresDatabase({ migrated = true } = {}): Promise<
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
+  // Through a transaction-mode pooler the statement timeout is the role's or database's default (docs/RUNBOOK.md).
+  if (poolerUrl) await admin.query(`ALTER DATABASE ${name} SET statement_timeout = '5s'`);
   await admin.end();
   const url = withDatabase(adminUrl, name);
   if (migrated) await migrate({ databaseUrl: url }, { direction: 'up', ...migrations });
@@ -95,7 +112,7 @@ export interface ServiceDatabase extends TestDatabase {
 export async function createServiceDatabase(backend: Backend): Promise<ServiceDatabase> {
   if (backend === 'postgres') {
     const db = await createPostgresDatabase();
-    return { ...db, env: { DATABASE_URL: db.url } };
+    return { ...db, env: serviceEnvironment(db.url) };
   }
   return {
     env: { PGLITE_DATA_DIR: 'memory://', DATABASE_URL: undefined, POSTGRES_HOST: undefined },
