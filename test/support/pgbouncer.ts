@@ -82,6 +82,8 @@ export async function startPgBouncer(options: PgBouncerOptions = {}): Promise<Pg
       `default_pool_size = ${poolSize}`,
       'reserve_pool_size = 0',
       `max_client_conn = ${maxClientConnections}`,
+      // SHOW POOLS and the like, on the pooler's own `pgbouncer` database.
+      'admin_users = postgres',
       // ignore_startup_parameters is left at its default (none): a client that sends what PgBouncer does not track
       // is refused, as in production.
       '',
