@@ -35,6 +35,8 @@ export interface BenchOptions {
   allocations: boolean;
   /** Where each request's CPU time goes, by Linux perf, service and baseline (bench/perf.ts), instead of the main bench. */
   perf: boolean;
+  /** The service through PgBouncer in transaction mode against itself in session mode (bench/pooled.ts). */
+  pooled: boolean;
   /** Connections used by --profile. */
   profileConnections: number;
   /** The servers' Node: '' for the one running the bench, a major version (24) or a path to a node binary. */
@@ -82,6 +84,7 @@ const KNOWN_FLAGS = new Set([
   'ablations',
   'allocations',
   'perf',
+  'pooled',
   'pool-max',
   'node',
   'max-client-cores',
@@ -116,6 +119,8 @@ export const USAGE = `npm run bench -- [flags]   (each flag also reads BENCH_<NA
                           profiler; --workloads=getById,create by default; bench/allocations.ts)
   --perf                  CPU time a request by kind and by symbol, service beside baseline (Linux perf, CPU-time
                           samples; --workloads=getById,create by default; bench/perf.ts)
+  --pooled                DB_POOL_MODE=transaction through Debian's PgBouncer ("service") against session mode on a
+                          direct connection ("baseline"); --workloads=getById,create,mix by default (bench/pooled.ts)
   --unpinned              let the kernel place the servers and wrk (default: servers on the last core, wrk on the
                           first, so start order cannot favour one server; bench/cpus.ts)
   --pool-max=N            pg pool size of the service and the baseline (DB_POOL_MAX, 10)
@@ -174,6 +179,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     ablations: list('ablations', ''),
     allocations: bool('allocations'),
     perf: bool('perf'),
+    pooled: bool('pooled'),
     profileConnections: Math.round(number('profile-connections', 64, 1)),
     node: raw('node') ?? '',
     maxClientCores: number('max-client-cores', 0.25),

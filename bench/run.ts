@@ -17,6 +17,7 @@ import { clientOverLimit, ensureWrk, probeWorkload, runCell, STEADY_STATE_SECOND
 import { resolveNode, type NodeRuntime } from './node-runtime';
 import { USAGE, parseOptions, type BenchOptions } from './options';
 import { runPerf } from './perf';
+import { pooledSpecs } from './pooled';
 import { runProfile } from './profile';
 import {
   headersFor,
@@ -44,6 +45,7 @@ import {
 import { createWorkloads, type Workload, type WorkloadData } from './workloads';
 
 const DATABASE = 'usersvc_bench';
+const POOLED_WORKLOADS = ['getById', 'create', 'mix'];
 const began = performance.now();
 const progress = (line: string) =>
   process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
@@ -175,7 +177,8 @@ async function bench(options: BenchOptions, node: NodeRuntime): Promise<void> {
   const all = createWorkloads(data);
   const unknown = options.workloads.filter((name) => !all.some((w) => w.name === name));
   if (unknown.length > 0) throw new Error(`unknown workloads ${unknown.join(', ')}\n${USAGE}`);
-  const workloads = options.workloads.length ? all.filter((w) => options.workloads.includes(w.name)) : all;
+  const chosen = options.workloads.length ? options.workloads : options.pooled ? POOLED_WORKLOADS : [];
+  const workloads = chosen.length ? all.filter((w) => chosen.includes(w.name)) : all;
 
   // The service runs as the image runs it: the bundle, with the compile cache the image build fills.
   const cache = fillCompileCache(node.execPath, serverEnv(url, options.poolMax));
@@ -186,6 +189,26 @@ async function bench(options: BenchOptions, node: NodeRuntime): Promise<void> {
     serviceWithKey: withApiKey({ name: 'service+key', script: SCRIPTS.service, env: serviceEnv, node: node.execPath }),
     baseline: { name: 'baseline', script: SCRIPTS.baseline, env: serverEnv(url, options.poolMax), node: node.execPath },
   };
+
+  if (options.pooled) {
+    const pooled = await pooledSpecs(url, options.poolMax, node.execPath, cache.dir);
+    process.stdout.write(
+      '--pooled: "service" is DB_POOL_MODE=transaction through PgBouncer, "baseline" session mode, direct\n',
+    );
+    try {
+      await measureCells(
+        options,
+        url,
+        { ...specs, service: pooled.transaction, baseline: pooled.session },
+        workloads,
+        data,
+      );
+    } finally {
+      await pooled.pooler.stop();
+      rmSync(cache.dir, { recursive: true, force: true });
+    }
+    return;
+  }
 
   let coldStart: ColdStart[] = [];
   if (!options.skipColdStart) {

@@ -41,6 +41,13 @@ const KNATIVE_RESERVED_ENV = ['PORT', 'K_SERVICE', 'K_CONFIGURATION', 'K_REVISIO
 const environments = [
   { name: 'staging', minScale: { at_least: 1, at_most: 1 }, memory: { request: '128Mi', limit: '256Mi' } },
   { name: 'production', minScale: { at_least: 2, at_most: 100 }, memory: { request: '256Mi', limit: '512Mi' } },
+  // Production behind a transaction-mode pooler: the same service and namespace, a budget of the pooler's.
+  {
+    name: 'production-pooled',
+    namespace: 'usersvc-production',
+    minScale: { at_least: 2, at_most: 100 },
+    memory: { request: '256Mi', limit: '512Mi' },
+  },
 ];
 
 const render = (environment: string) => renderKustomization(path.join(KNATIVE, 'overlays', environment));
@@ -86,11 +93,26 @@ function budgetOf(objects: KubeObject[]) {
     poolMax: Number(config.DB_POOL_MAX),
     minScale: Number(template['autoscaling.knative.dev/min-scale']),
     maxScale: Number(template['autoscaling.knative.dev/max-scale']),
+    /** Behind a transaction-mode pooler: its server sessions (all PostgreSQL sees) and the clients it accepts. */
+    pooled: config.DB_POOL_MODE === 'transaction',
+    poolerServerConnections: Number(metadata['usersvc.dev/pooler-server-connections']),
+    poolerMaxClientConnections: Number(metadata['usersvc.dev/pooler-max-client-connections']),
   };
 }
 
+/** The budget's inequalities as ARCHITECTURE.md states them, from the rendered figures. */
+function budgetLines(b: ReturnType<typeof budgetOf>): string[] {
+  const clients = b.poolMax * b.maxScale * REVISIONS_DURING_A_ROLLOUT;
+  const room = `${b.maxConnections} − ${b.reserved} = ${b.maxConnections - b.reserved}`;
+  if (!b.pooled) return [`${b.poolMax} × ${b.maxScale} × 2 = ${clients} ≤ ${room}`];
+  return [
+    `${b.poolerServerConnections} ≤ ${room}`,
+    `${b.poolMax} × ${b.maxScale} × 2 = ${clients} ≤ ${b.poolerMaxClientConnections}`,
+  ];
+}
+
 describe.each(environments)('knative/overlays/$name', (environment) => {
-  const namespace = `usersvc-${environment.name}`;
+  const namespace = 'namespace' in environment ? environment.namespace : `usersvc-${environment.name}`;
   const rendered = render(environment.name);
   const applied = substitutePlaceholders(rendered, release);
   const service = serviceOf(applied);
@@ -220,12 +242,31 @@ describe.each(environments)('knative/overlays/$name', (environment) => {
     expect(String(at(envEntry(container, 'NODE_OPTIONS'), 'value'))).toMatch(/--max-semi-space-size=16\b/);
   });
 
-  it('fits DB_POOL_MAX × max-scale × 2 revisions within max_connections minus the reserve', () => {
+  it('fits its connections within max_connections minus the reserve (pods × pool, or the pooler’s sessions)', () => {
     const budget = budgetOf(applied);
     expect(budget.reserved).toBeGreaterThanOrEqual(5);
-    expect(budget.poolMax * budget.maxScale * REVISIONS_DURING_A_ROLLOUT).toBeLessThanOrEqual(
-      budget.maxConnections - budget.reserved,
-    );
+    const clients = budget.poolMax * budget.maxScale * REVISIONS_DURING_A_ROLLOUT;
+    if (!budget.pooled) {
+      expect(clients).toBeLessThanOrEqual(budget.maxConnections - budget.reserved);
+      return;
+    }
+    // Behind the pooler PostgreSQL sees only its server sessions; the pooler must accept every pod's pool.
+    expect(budget.poolerServerConnections).toBeLessThanOrEqual(budget.maxConnections - budget.reserved);
+    expect(clients).toBeLessThanOrEqual(budget.poolerMaxClientConnections);
+    expect(clients).toBeGreaterThan(budget.maxConnections - budget.reserved); // the point of the pooler
+  });
+
+  it('migrates over a direct session even when the service goes through a pooler', () => {
+    const config = stringMap(findObject(applied, 'ConfigMap'), 'data');
+    const jobContainer = firstContainer(job);
+    if (config.DB_POOL_MODE !== 'transaction') {
+      expect(config.DB_POOL_MODE ?? 'session').toBe('session');
+      return;
+    }
+    expect(at(envEntry(jobContainer, 'DB_POOL_MODE'), 'value')).toBe('session');
+    const directHost = at(envEntry(jobContainer, 'POSTGRES_HOST'), 'value');
+    expect(directHost).toBeTruthy();
+    expect(directHost).not.toBe(config.POSTGRES_HOST);
   });
 
   it('reads its settings from the generated ConfigMap: known variables only, no PORT, no shutdown delay', () => {
@@ -329,11 +370,11 @@ describe('knative/base/secret.example.yaml', () => {
   it('is a valid Secret holding placeholders only, and no kustomization applies it', () => {
     expect(() => validateObject(example)).not.toThrow();
     for (const value of Object.values(objectAt(example, 'stringData'))) expect(value).toMatch(/^REPLACE_/);
-    const kustomizations = ['base', 'overlays/staging', 'overlays/production'].map((dir) =>
+    const kustomizations = ['base', ...environments.map((e) => `overlays/${e.name}`)].map((dir) =>
       readFileSync(path.join(KNATIVE, dir, 'kustomization.yaml'), 'utf8'),
     );
     for (const text of kustomizations) expect(text).not.toMatch(/^\s*-\s*secret\.example\.yaml/m);
-    for (const name of ['staging', 'production']) expect(render(name).map((o) => o.kind)).not.toContain('Secret');
+    for (const { name } of environments) expect(render(name).map((o) => o.kind)).not.toContain('Secret');
   });
 });
 
@@ -396,10 +437,7 @@ describe('docs', () => {
   const doc = (name: string) => readFileSync(path.join(ROOT, 'docs', name), 'utf8');
 
   it.each(environments.map((e) => e.name))('state the %s connection budget the manifests hold', (name) => {
-    const b = budgetOf(render(name));
-    const used = b.poolMax * b.maxScale * REVISIONS_DURING_A_ROLLOUT;
-    const line = `${b.poolMax} × ${b.maxScale} × 2 = ${used} ≤ ${b.maxConnections} − ${b.reserved} = ${b.maxConnections - b.reserved}`;
-    expect(doc('ARCHITECTURE.md')).toContain(line);
+    for (const line of budgetLines(budgetOf(render(name)))) expect(doc('ARCHITECTURE.md')).toContain(line);
   });
 
   it('give a deploy command that substitutes every placeholder', () => {

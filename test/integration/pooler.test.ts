@@ -13,7 +13,7 @@ import { startApp, type TestApp } from '../support/app';
 import { createPostgresDatabase, type TestDatabase } from '../support/database';
 import { call } from '../support/http';
 import { captureLogs } from '../support/logs';
-import { havePgBouncer, startPgBouncer, type PgBouncer } from '../support/pgbouncer';
+import { havePgBouncer, startPgBouncer, type PgBouncer } from '../../scripts/pgbouncer';
 import { ROOT } from '../support/service';
 
 const run = promisify(execFile);

@@ -4,7 +4,7 @@
 // connection and through PgBouncer in transaction mode.
 import { Client } from 'pg';
 import { createPostgresDatabase, type TestDatabase } from '../support/database';
-import { havePgBouncer, startPgBouncer, type PgBouncer } from '../support/pgbouncer';
+import { havePgBouncer, startPgBouncer, type PgBouncer } from '../../scripts/pgbouncer';
 import { startService, type Service } from '../support/service';
 import { WriteLoad } from './support/write-load';
 

@@ -1,7 +1,7 @@
 // Jest's globalSetup for `npm run test:pooled`: one PgBouncer in transaction mode for the whole run, in front of
 // DATABASE_URL's server. Its URL reaches the workers through TEST_POOLER_URL; test/support/database.ts then points
 // every app and spawned service at it with DB_POOL_MODE=transaction.
-import { startPgBouncer, type PgBouncer } from './pgbouncer';
+import { startPgBouncer, type PgBouncer } from '../../scripts/pgbouncer';
 
 declare global {
   var pgbouncer: PgBouncer | undefined;

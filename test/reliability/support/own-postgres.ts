@@ -5,7 +5,7 @@ import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { freePort } from '../../support/pgbouncer';
+import { freePort } from '../../../scripts/pgbouncer';
 
 /** Debian's server binaries, newest version first; undefined when the server package is not installed. */
 export function postgresBinaries(): string | undefined {

@@ -1,6 +1,6 @@
-// Starts Debian's PgBouncer in transaction mode in front of a PostgreSQL, as a test's own process on a free port: the
-// pooler production puts before the database (Cloud SQL's managed pooling, Supavisor and RDS Proxy hand out server
-// sessions per transaction the same way).
+// Starts Debian's PgBouncer in transaction mode in front of a PostgreSQL, as a child process on a free port, for the
+// tests and `npm run bench -- --pooled`: the pooler production puts before the database (Cloud SQL's managed pooling,
+// Supavisor and RDS Proxy hand out server sessions per transaction the same way).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
