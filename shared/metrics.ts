@@ -6,8 +6,11 @@ import type { PoolStats } from './db/database';
 export interface Metrics {
   /** Called when the pipeline starts a request. */
   requestStarted(): void;
-  /** Called once the response is written: route is the template (or "unmatched"), never the raw path. */
-  requestFinished(method: string, route: string, status: number, seconds: number): void;
+  /**
+   * Called once the response is written: route is the template (or "unmatched"), never the raw path; problemCode is
+   * the error catalogue's code when the answer is a problem (SCHEMA_NOT_READY is alerted on: monitoring/).
+   */
+  requestFinished(method: string, route: string, status: number, seconds: number, problemCode?: string): void;
   /** Every metric in the Prometheus text format; the pool gauges are read now. */
   exposition(): Promise<string>;
   /**
@@ -47,6 +50,8 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
   const series: Series[] = [];
   const seriesByRoute = new Map<string, Map<string, Map<string, Series>>>();
   let inFlight = 0;
+  // By code alone: the catalogue bounds it, and the status class series already say which route.
+  const problems = new Map<string, number>();
   let registry: Registry | undefined;
 
   function startProcessMetrics(): Registry {
@@ -82,11 +87,14 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
       duration += `http_request_duration_seconds_sum{${labels}} ${sum}\n`;
       duration += `http_request_duration_seconds_count{${labels}} ${count}\n`;
     }
+    let problemLines = header('http_problems_total', "Problem answers, by the error catalogue's code.", 'counter');
+    for (const [code, count] of problems) problemLines += `http_problems_total{code="${escapeLabel(code)}"} ${count}\n`;
     const stats = poolStats();
     const gauge = (name: string, help: string, value: number) => `${header(name, help, 'gauge')}${name} ${value}\n`;
     return (
       total +
       duration +
+      problemLines +
       gauge('http_requests_in_flight', 'HTTP requests being handled now.', inFlight) +
       gauge('db_pool_connections', 'Connections the database pool holds, busy or idle.', stats.total) +
       gauge('db_pool_connections_idle', 'Connections the database pool holds unused.', stats.idle) +
@@ -98,8 +106,9 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
     requestStarted: () => {
       inFlight++;
     },
-    requestFinished(method, route, status, seconds) {
+    requestFinished(method, route, status, seconds, problemCode) {
       inFlight--;
+      if (problemCode !== undefined) problems.set(problemCode, (problems.get(problemCode) ?? 0) + 1);
       const statusClass = statusClassOf(status);
       // Looked up by route, method and class in turn: no key string is built (and hashed) per request.
       let byMethod = seriesByRoute.get(route);

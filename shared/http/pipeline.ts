@@ -123,7 +123,8 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
       throw error;
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    metrics.requestFinished(method, template, reply.status, seconds);
+    const problemCode = failure === undefined ? undefined : failure instanceof AppError ? failure.code : 'INTERNAL';
+    metrics.requestFinished(method, template, reply.status, seconds, problemCode);
     const fields = new RequestLogFields(
       {
         requestMethod: method,
