@@ -22,11 +22,13 @@ export function startLoad(options: LoadOptions): Load {
   let running = true;
   const inFlight = new Set<Promise<void>>();
 
-  // The next request: a create every fourth, else reads of users created earlier.
+  // The next request: a create one time in four, else reads of users created earlier. The kind is drawn at random,
+  // not taken in turn, so that the split (which is taken in turn) gives both services the same mix.
   function nextRequest(): { method: string; path: string; body?: string } {
     const n = sequence++;
+    const kind = Math.floor(Math.random() * 8);
     const user = known[n % Math.max(known.length, 1)];
-    if (n % 4 === 0 || !user) {
+    if (kind < 2 || !user) {
       const name = `load${process.pid}x${n}x${Math.random().toString(36).slice(2, 8)}`;
       return {
         method: 'POST',
@@ -34,9 +36,9 @@ export function startLoad(options: LoadOptions): Load {
         body: JSON.stringify({ username: name, email: `${name}@example.com`, full_name: 'Load Test' }),
       };
     }
-    if (n % 4 === 1) return { method: 'GET', path: `/api/v1/users/id/${user.id}` };
-    if (n % 4 === 2) return { method: 'GET', path: `/api/v1/users/username/${user.username}` };
-    return n % 8 === 3
+    if (kind < 4) return { method: 'GET', path: `/api/v1/users/id/${user.id}` };
+    if (kind < 6) return { method: 'GET', path: `/api/v1/users/username/${user.username}` };
+    return kind === 6
       ? { method: 'GET', path: '/api/v1/users?limit=5' }
       : { method: 'GET', path: '/api/v1/users/username/nobody-by-this-name' };
   }
