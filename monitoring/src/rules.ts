@@ -110,7 +110,7 @@ function burnAlerts(slo: Slo, sli: 'availability' | 'latency'): Rule[] {
         summary: `usersvc in {{ $labels.namespace }} is spending its ${sli} error budget too fast`,
         description:
           `Requests ${what} burn the ${slo.period} budget (${round(budget * 100)}% of requests) at ${described}. ` +
-          `Which revision: the dashboard's per-revision panels (docs/RUNBOOK.md, "Alerts").`,
+          `Which revision: the dashboard's per-revision panels (docs/RUNBOOK.md, "Monitoring and alerts").`,
       },
     };
   });
@@ -128,7 +128,7 @@ function causeAlerts(slo: Slo): Rule[] {
         summary: 'usersvc revision {{ $labels.revision }} answers 503 SCHEMA_NOT_READY',
         description:
           'The revision serves requests on a database its migrations have not reached: the migration Job did not run ' +
-          'or failed before this revision got traffic (docs/RUNBOOK.md, "Alerts").',
+          'or failed before this revision got traffic (docs/RUNBOOK.md, "Monitoring and alerts").',
       },
     },
     {
