@@ -6,11 +6,10 @@ import type { PoolStats } from './db/database';
 export interface Metrics {
   /** Called when the pipeline starts a request. */
   requestStarted(): void;
-  /**
-   * Called once the response is written: route is the template (or "unmatched"), never the raw path; problemCode is
-   * the error catalogue's code when the answer is a problem (SCHEMA_NOT_READY is alerted on: monitoring/).
-   */
-  requestFinished(method: string, route: string, status: number, seconds: number, problemCode?: string): void;
+  /** Called once the response is written: route is the template (or "unmatched"), never the raw path. */
+  requestFinished(method: string, route: string, status: number, seconds: number): void;
+  /** Called when the answer is a problem, with the error catalogue's code (monitoring/ alerts on SCHEMA_NOT_READY). */
+  problemAnswered(code: string): void;
   /** Every metric in the Prometheus text format; the pool gauges are read now. */
   exposition(): Promise<string>;
   /**
@@ -106,9 +105,8 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
     requestStarted: () => {
       inFlight++;
     },
-    requestFinished(method, route, status, seconds, problemCode) {
+    requestFinished(method, route, status, seconds) {
       inFlight--;
-      if (problemCode !== undefined) problems.set(problemCode, (problems.get(problemCode) ?? 0) + 1);
       const statusClass = statusClassOf(status);
       // Looked up by route, method and class in turn: no key string is built (and hashed) per request.
       let byMethod = seriesByRoute.get(route);
@@ -130,6 +128,9 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
           break;
         }
       }
+    },
+    problemAnswered(code) {
+      problems.set(code, (problems.get(code) ?? 0) + 1);
     },
     async exposition() {
       const ours = requestMetrics();

@@ -111,6 +111,7 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
     } catch (error) {
       failure = error;
       reply = problemResponse(error, requestId);
+      metrics.problemAnswered(error instanceof AppError ? error.code : 'INTERNAL');
     }
 
     let size: number;
@@ -123,8 +124,7 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
       throw error;
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const problemCode = failure === undefined ? undefined : failure instanceof AppError ? failure.code : 'INTERNAL';
-    metrics.requestFinished(method, template, reply.status, seconds, problemCode);
+    metrics.requestFinished(method, template, reply.status, seconds);
     const fields = new RequestLogFields(
       {
         requestMethod: method,
