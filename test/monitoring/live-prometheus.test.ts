@@ -98,6 +98,18 @@ describe('monitoring/ against Debian’s Prometheus scraping running services', 
     expect((await prometheus.query(asGrafanaSends(query))).length).toBeGreaterThan(0);
   });
 
+  it.each(
+    (dashboard.templating.list as { query: unknown }[])
+      .map((v) => (typeof v.query === 'object' ? (v.query as { query: string }).query : ''))
+      .filter((q) => q.startsWith('label_values('))
+      .map((q) => [q]),
+  )('dashboard variable finds values: %s', async (query) => {
+    // label_values(SELECTOR, LABEL) is Grafana's; the same question in PromQL is count by (LABEL) (SELECTOR).
+    const [, selector, label] = /^label_values\((.*), (\w+)\)$/.exec(query) ?? [];
+    const values = await prometheus.query(`count by (${label}) (${asGrafanaSends(selector ?? '')})`);
+    expect(values.length).toBeGreaterThan(0);
+  });
+
   it('sees the SCHEMA_NOT_READY answers of the unmigrated revision, and only of it', async () => {
     const result = await prometheus.query('revision:usersvc_errors:rate5m > 0');
     expect(result.map((r) => r.metric.revision)).toEqual(['usersvc-live-c']);
