@@ -5,7 +5,7 @@ module.exports = {
   testEnvironment: '<rootDir>/test/support/worker-environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/test/reliability/', '/test/compat/', '/test/e2e/'],
+  testPathIgnorePatterns: ['/test/reliability/', '/test/compat/', '/test/e2e/', '/test/monitoring/'],
   transform: { '^.+\\.ts$': 'ts-jest' },
   testTimeout: 60_000,
   maxWorkers: 2,

@@ -8,6 +8,8 @@ export interface Metrics {
   requestStarted(): void;
   /** Called once the response is written: route is the template (or "unmatched"), never the raw path. */
   requestFinished(method: string, route: string, status: number, seconds: number): void;
+  /** Called when the answer is a problem, with the error catalogue's code (monitoring/ alerts on SCHEMA_NOT_READY). */
+  problemAnswered(code: string): void;
   /** Every metric in the Prometheus text format; the pool gauges are read now. */
   exposition(): Promise<string>;
   /**
@@ -47,6 +49,8 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
   const series: Series[] = [];
   const seriesByRoute = new Map<string, Map<string, Map<string, Series>>>();
   let inFlight = 0;
+  // By code alone: the catalogue bounds it, and the status class series already say which route.
+  const problems = new Map<string, number>();
   let registry: Registry | undefined;
 
   function startProcessMetrics(): Registry {
@@ -82,11 +86,14 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
       duration += `http_request_duration_seconds_sum{${labels}} ${sum}\n`;
       duration += `http_request_duration_seconds_count{${labels}} ${count}\n`;
     }
+    let problemLines = header('http_problems_total', "Problem answers, by the error catalogue's code.", 'counter');
+    for (const [code, count] of problems) problemLines += `http_problems_total{code="${escapeLabel(code)}"} ${count}\n`;
     const stats = poolStats();
     const gauge = (name: string, help: string, value: number) => `${header(name, help, 'gauge')}${name} ${value}\n`;
     return (
       total +
       duration +
+      problemLines +
       gauge('http_requests_in_flight', 'HTTP requests being handled now.', inFlight) +
       gauge('db_pool_connections', 'Connections the database pool holds, busy or idle.', stats.total) +
       gauge('db_pool_connections_idle', 'Connections the database pool holds unused.', stats.idle) +
@@ -121,6 +128,9 @@ export function createMetrics(poolStats: () => PoolStats): Metrics {
           break;
         }
       }
+    },
+    problemAnswered(code) {
+      problems.set(code, (problems.get(code) ?? 0) + 1);
     },
     async exposition() {
       const ours = requestMetrics();

@@ -111,6 +111,7 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
     } catch (error) {
       failure = error;
       reply = problemResponse(error, requestId);
+      metrics.problemAnswered(error instanceof AppError ? error.code : 'INTERNAL');
     }
 
     let size: number;

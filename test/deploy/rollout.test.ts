@@ -390,6 +390,23 @@ describe('rollout script decisions (stand-in kn, local HTTP candidate)', () => {
     expect(badRevision.output).toContain("--revision must start with 'usersvc-'");
     expect([...noImage.calls, ...badSteps.calls, ...badRevision.calls]).toEqual([]);
   });
+
+  it.concurrent(
+    'refuses --prometheus with exit 2 before calling kn when it cannot judge or reach Prometheus',
+    async () => {
+      const w = await world('steady');
+      const noPause = await rollout(w, ['--prometheus', w.url]);
+      // Nothing listens on port 9 (discard) of the loopback address; the candidate server does not speak PromQL.
+      const unreachable = await rollout(w, ['--pause', '5', '--prometheus', 'http://127.0.0.1:9']);
+      const notPrometheus = await rollout(w, ['--pause', '5', '--prometheus', `${w.url}/`]);
+
+      expect([noPause.code, unreachable.code, notPrometheus.code]).toEqual([2, 2, 2]);
+      expect(noPause.output).toContain('--prometheus judges the last --pause seconds of traffic: give it at least 5');
+      expect(unreachable.output).toContain('Prometheus at http://127.0.0.1:9 does not answer a query');
+      expect(notPrometheus.output).toContain(`Prometheus at ${w.url} does not answer a query`);
+      expect([...noPause.calls, ...unreachable.calls, ...notPrometheus.calls]).toEqual([]);
+    },
+  );
 });
 
 describe('rollout on a first deploy (a Service that has never served; stand-in kn)', () => {

@@ -68,6 +68,19 @@ describe.each(backends)('metrics on %s', (backend) => {
     expect(after).not.toContain(missing);
   });
 
+  it('counts problem answers by their error code (SCHEMA_NOT_READY is alerted on from this counter)', async () => {
+    const before = await scrape(running);
+    expect((await call(running.url, 'GET', `/api/v1/users/id/${randomUUID()}`)).status).toBe(404);
+    expect((await call(running.url, 'GET', '/api/v1/users?limit=0')).status).toBe(400);
+    const after = await scrape(running);
+
+    const delta = (code: string) =>
+      sample(after, 'http_problems_total', { code }) - sample(before, 'http_problems_total', { code });
+    expect(after).toContain('# TYPE http_problems_total counter');
+    expect(delta('USER_NOT_FOUND')).toBe(1);
+    expect(delta('VALIDATION_FAILED')).toBe(1);
+  });
+
   it('counts only the scrape itself as in flight once every other request has been answered', async () => {
     await Promise.all([1, 2, 3].map(() => call(running.url, 'GET', '/api/v1/users?limit=1')));
     expect(sample(await scrape(running), 'http_requests_in_flight')).toBe(1);
