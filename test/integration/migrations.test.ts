@@ -1,10 +1,14 @@
-// Migrations: the CLI applies and reverts them, two runs at once both succeed, and the schema is what the API needs.
+// Migrations: the CLI applies and reverts them, two runs at once both succeed, the schema is what the API needs, and a
+// session lost mid-run fails the run, not the process.
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { randomBytes } from 'node:crypto';
+import { migrate as migrateWith } from '../../shared/db/migrate';
+import { createPostgresDatabase } from '../support/database';
 import { ROOT } from '../support/service';
 
 const run = promisify(execFile);
@@ -95,5 +99,36 @@ describeOnPostgres('npm run migrate on PostgreSQL', () => {
     expect((await seed({ DATABASE_URL: url })).stdout).toMatch(/seeded 0 demo user/);
     const users = await query('SELECT username FROM users ORDER BY username');
     expect(users.map((u) => u.username)).toEqual(['asmith', 'bjones', 'jdoe']);
+  });
+});
+
+describeOnPostgres('a migration whose session is terminated', () => {
+  it('fails the run with the driver error instead of ending the process', async () => {
+    const database = await createPostgresDatabase({ migrated: false });
+    const dir = mkdtempSync(path.join(tmpdir(), 'usersvc-slow-migration-'));
+    writeFileSync(path.join(dir, '1700000000000_slow.sql'), '-- Up Migration\nSELECT pg_sleep(30);\n');
+    const admin = new Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      const running = migrateWith({ databaseUrl: database.url }, { direction: 'up', dir });
+      const outcome = running.then(
+        () => 'resolved',
+        (error: { code?: string }) => error.code,
+      );
+      for (let ended = 0; ended === 0;) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const { rows } = await admin.query<{ ended: string }>(
+          `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS ended FROM pg_stat_activity
+           WHERE datname = current_database() AND query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()`,
+        );
+        ended = Number(rows[0]?.ended);
+      }
+      // Reaching this line at all means the Jest worker survived the 'error' event of the migration's client.
+      expect(await outcome).toBe('57P01');
+    } finally {
+      await admin.end();
+      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
+    }
   });
 });
