@@ -47,8 +47,10 @@ describe('clientIp', () => {
     // Knative behind Google's load balancer (the default, 4): <client>, <load balancer>, <its address as the gateway
     // saw it>, <the gateway's as queue-proxy saw it>; anything further left is the client's own.
     ['6.6.6.6, 198.51.100.20, 34.111.1.1, 35.191.0.5, 10.8.0.12', 4, '198.51.100.20'],
-    // A header shorter than the hops: all of it came from trusted proxies.
-    ['203.0.113.9, 10.0.0.1', 4, '203.0.113.9'],
+    // A header shorter than the hops was not written by our proxies (none in front, or a client past them).
+    ['203.0.113.9, 10.0.0.1', 4, '10.1.2.3'],
+    ['1.1.1.1', 4, '10.1.2.3'],
+    ['1.1.1.1', 2, '10.1.2.3'],
     ['2001:db8::1, 10.0.0.1', 2, '2001:db8::1'],
     ['1.2.3.4\u00ff\u00fe', 1, '10.1.2.3'],
     ['203.0.113.9:4711', 1, '10.1.2.3'],
