@@ -20,6 +20,11 @@ describe('redactUrl', () => {
     ['/x?monkey=banana&keys=1&tokens=2', '/x?monkey=banana&keys=1&tokens=2'],
     ['/x?a=1&&token=t%26u', '/x?a=1&&token=[REDACTED]'],
     ['/x?%E0%A4%A=1&secret=s', '/x?%E0%A4%A=1&secret=[REDACTED]'],
+    // Issue 19: `;` separates parameters too, `[]` marks an array, `x-` prefixes a header-like name.
+    ['/x?x=1;token=t&a=2', '/x?x=1;token=[REDACTED]&a=2'],
+    ['/x?api_key[]=a&API_KEY%5B%5D=b', '/x?api_key[]=[REDACTED]&API_KEY%5B%5D=[REDACTED]'],
+    ['/x?x-api-key=k;X-Token=t', '/x?x-api-key=[REDACTED];X-Token=[REDACTED]'],
+    ['/x?x-Signature[]=s;x-keep=1', '/x?x-Signature[]=[REDACTED];x-keep=1'],
   ])('%s → %s', (url, logged) => {
     expect(redactUrl(url)).toBe(logged);
   });
