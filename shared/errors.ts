@@ -72,7 +72,7 @@ export const errorCatalogue = {
   PRECONDITION_FAILED: {
     status: 412,
     title: 'Precondition failed',
-    when: 'A PATCH or DELETE whose `If-Match` names no current version of the user (changed or deleted since); nothing was written.',
+    when: 'A PATCH or DELETE whose `If-Match` names no current version of the user (changed or deleted since, or never one of its tags: compared character for character); nothing was written.',
   },
   PAYLOAD_TOO_LARGE: {
     status: 413,

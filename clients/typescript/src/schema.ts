@@ -583,7 +583,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 printable ASCII characters (e.g. a UUID), new per request: for 24 hours a retry with the same key and request replays the first success instead of writing again; with another request it is 422 */
+        /** @description One key of up to 255 printable ASCII characters (e.g. a UUID), new per request: for 24 hours a retry with the same key and request replays the first success instead of writing again; with another request it is 422. The header sent twice, or a comma-separated list (outside a quoted key), is 400 */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -824,7 +824,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description An ETag of the user: write only if it is still current, else 412 and nothing is written */
+        /** @description An ETag of the user (or a list of them, or *): write only if one is still current, compared character for character, else 412 and nothing is written; a tag the service never issued matches nothing */
         'If-Match'?: string;
       };
       path: {
@@ -932,9 +932,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description An ETag of the user: write only if it is still current, else 412 and nothing is written */
+        /** @description An ETag of the user (or a list of them, or *): write only if one is still current, compared character for character, else 412 and nothing is written; a tag the service never issued matches nothing */
         'If-Match'?: string;
-        /** @description Up to 255 printable ASCII characters (e.g. a UUID), new per request: for 24 hours a retry with the same key and request replays the first success instead of writing again; with another request it is 422 */
+        /** @description One key of up to 255 printable ASCII characters (e.g. a UUID), new per request: for 24 hours a retry with the same key and request replays the first success instead of writing again; with another request it is 422. The header sent twice, or a comma-separated list (outside a quoted key), is 400 */
         'Idempotency-Key'?: string;
       };
       path: {
