@@ -51,6 +51,11 @@ function onlyChunked(transferEncoding: string): boolean {
   });
 }
 
+/** Marks a connection whose bytes after the current request are not to be acted on; its response closes it. */
+export function refuseRestOfConnection(connection: Duplex): void {
+  refusedConnections.add(connection);
+}
+
 function hideBodyFromFramework(request: IncomingMessage): void {
   // body-parser skips requests that declare no body; the bytes are already in rawBody (or refused).
   delete request.headers['content-length'];

@@ -281,7 +281,7 @@ describe.each(backends)('bad input on %s', (backend) => {
         legalHeaderValue,
         { maxKeys: 4 },
       ),
-      // Rarely: an Expect other than 100-continue (Node answers 417 itself) or an odd Host (Node may answer 400).
+      // Rarely: an Expect other than 100-continue (Node answers 417 itself) or an odd Host (its parser may refuse it).
       nodeLevel: fc.oneof(
         { weight: 8, arbitrary: fc.constant({}) },
         { weight: 1, arbitrary: legalHeaderValue.map((value) => ({ expect: value })) },
