@@ -82,7 +82,7 @@ export const errorCatalogue = {
   PAYLOAD_TOO_LARGE: {
     status: 413,
     title: 'Payload too large',
-    when: `The body, declared or sent, is over ${KIB} KiB, whatever the method; refused unread, the connection closes.`,
+    when: `The body, declared or sent, is over ${KIB} KiB, whatever the method; refused unread (with \`Expect: 100-continue\`, instead of the 100), the connection closes.`,
   },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { Config } from '../config';
 import type { Drain } from '../lifecycle';
 import type { Logger } from '../logging';
-import { readBodyWithLimit, timeOutBodyRead } from './body-limit';
+import { readBodyWithLimit, refusedUnread, timeOutBodyRead } from './body-limit';
 import { answerClientError, answerMissingHost, missingHost } from './client-errors';
 import { MAX_BODY_BYTES } from './limits';
 import type { HttpFunction } from './pipeline';
@@ -82,6 +82,12 @@ export function createFunctionServer(fn: HttpFunction, { drain, logger, config }
     readBodyWithLimit(request, MAX_BODY_BYTES, () => handle(request, response));
   };
   server.on('request', onRequest);
+  // Expect: 100-continue. A body that would be refused unread gets its refusal (413, or 400 for the transfer coding)
+  // at once, instead of a 100 that invites the client to send what is then not read.
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    if (!refusedUnread(request.headers, MAX_BODY_BYTES)) response.writeContinue();
+    onRequest(request, response);
+  });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   // Node times both from a request's first byte. Headers and body must all arrive within the request timeout; a
   // headersTimeout above requestTimeout makes Node swap the two, which let a trickled body run for 621 s.
