@@ -45,6 +45,8 @@ export interface BenchOptions {
   unpinned: boolean;
   /** A cell whose load generator used more CPU than this (in cores) stops the bench: its figures are void. */
   maxClientCores: number;
+  /** --ablate: the servers' stdout is a pipe the bench reads, as a container runtime reads it, not /dev/null. */
+  logPipe: boolean;
 }
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -89,6 +91,7 @@ const KNOWN_FLAGS = new Set([
   'node',
   'max-client-cores',
   'unpinned',
+  'log-pipe',
   'help',
 ]);
 
@@ -115,6 +118,8 @@ export const USAGE = `npm run bench -- [flags]   (each flag also reads BENCH_<NA
   --ablate                what each feature costs a request: variants of the bundle without it, on one workload
                           (--workloads=getById by default), alternating rounds (bench/ablate.ts)
   --ablations=a,b+c       --ablate: only these variants, + joining features into one (default: each, then all)
+  --log-pipe              --ablate: the servers' stdout is a pipe the bench drains, as a container runtime reads it
+                          (default /dev/null, where a write costs less)
   --allocations           bytes allocated a request by the service and the baseline, by module (V8's sampling heap
                           profiler; --workloads=getById,create by default; bench/allocations.ts)
   --perf                  CPU time a request by kind and by symbol, service beside baseline (Linux perf, CPU-time
@@ -184,5 +189,6 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     node: raw('node') ?? '',
     maxClientCores: number('max-client-cores', 0.25),
     unpinned: bool('unpinned'),
+    logPipe: bool('log-pipe'),
   };
 }

@@ -2,6 +2,7 @@
 // function on PORT with node:http, and drains on SIGTERM/SIGINT. Process concerns only; the app is functions/app.ts.
 import { ConfigError, loadConfig } from '../shared/config';
 import { openDatabase } from '../shared/db';
+import { logBeforeFatalSignals } from '../shared/fatal-signals';
 import { closeServer, createFunctionServer } from '../shared/http/server';
 import { startKeySweep } from '../shared/idempotency/sweep';
 import { createLogger } from '../shared/logging';
@@ -14,6 +15,9 @@ const PROCESS_METRICS_DELAY_MS = 2000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
+  // An uncaught exception ends the process through 'exit', which writes the pending request lines (shared/logging.ts);
+  // a fatal signal would end it with none of that, so those are caught to log first.
+  logBeforeFatalSignals(logger);
   process.on('unhandledRejection', (reason) => {
     logger.error('unhandled promise rejection', { error: reason instanceof Error ? reason.stack : String(reason) });
   });

@@ -26,8 +26,9 @@ const IDEMPOTENCY_KEY = {
   name: 'Idempotency-Key',
   schema: { type: 'string', minLength: 1, maxLength: MAX_KEY_LENGTH },
   description:
-    'Up to 255 printable ASCII characters (e.g. a UUID), new per request: for 24 hours a retry with the same key and ' +
-    'request replays the first success instead of writing again; with another request it is 422',
+    'One key of up to 255 printable ASCII characters (e.g. a UUID), new per request: for 24 hours a retry with the ' +
+    'same key and request replays the first success instead of writing again; with another request it is 422. ' +
+    'The header sent twice, or a comma-separated list (outside a quoted key), is 400',
 };
 const REPLAYED = {
   'Idempotent-Replayed': '`true` when this is the recorded answer to an earlier request with the key',
@@ -47,7 +48,9 @@ const BODY_WRITE_ERRORS = [
 const IF_NONE_MATCH = { name: 'If-None-Match', description: 'An ETag of the user; 304 when it is still current' };
 const IF_MATCH = {
   name: 'If-Match',
-  description: 'An ETag of the user: write only if it is still current, else 412 and nothing is written',
+  description:
+    'An ETag of the user (or a list of them, or *): write only if one is still current, compared character for ' +
+    'character, else 412 and nothing is written; a tag the service never issued matches nothing',
 };
 
 export const routes = {

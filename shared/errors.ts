@@ -32,6 +32,11 @@ export const errorCatalogue = {
     title: 'Unsupported transfer coding',
     when: 'The request has a `Transfer-Encoding` other than `chunked` (e.g. `gzip, chunked`); refused unread, the connection closes.',
   },
+  MALFORMED_REQUEST: {
+    status: 400,
+    title: 'Malformed request',
+    when: "Node's HTTP parser refused the request (e.g. both `Content-Length` and `Transfer-Encoding`, a folded or control character in a header, a bad chunk size, a lower-case method, no `Host`); answered before routing, the connection closes.",
+  },
   API_KEY_MISSING: {
     status: 401,
     title: 'API key missing',
@@ -72,12 +77,12 @@ export const errorCatalogue = {
   PRECONDITION_FAILED: {
     status: 412,
     title: 'Precondition failed',
-    when: 'A PATCH or DELETE whose `If-Match` names no current version of the user (changed or deleted since); nothing was written.',
+    when: 'A PATCH or DELETE whose `If-Match` names no current version of the user (changed or deleted since, or never one of its tags: compared character for character); nothing was written.',
   },
   PAYLOAD_TOO_LARGE: {
     status: 413,
     title: 'Payload too large',
-    when: `The body, declared or sent, is over ${KIB} KiB, whatever the method; refused unread, the connection closes.`,
+    when: `The body, declared or sent, is over ${KIB} KiB, whatever the method; refused unread (with \`Expect: 100-continue\`, instead of the 100), the connection closes.`,
   },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
@@ -88,6 +93,11 @@ export const errorCatalogue = {
     status: 422,
     title: 'Idempotency key reused',
     when: 'The `Idempotency-Key` was used in the last 24 hours for a different request (operation, path or body); nothing was written.',
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    title: 'Request header fields too large',
+    when: "The request line and headers are over Node's limit (16 KiB); answered before routing, the connection closes.",
   },
   INTERNAL: {
     status: 500,
@@ -153,6 +163,10 @@ export const errors = {
       fieldErrors: [{ field, message: 'is already taken' }],
       cause,
     }),
+  malformedRequest: () =>
+    AppError.make('MALFORMED_REQUEST', 'The request is not valid HTTP/1.1; fix it and send it on a new connection.'),
+  headersTooLarge: () =>
+    AppError.make('HEADERS_TOO_LARGE', 'The request line and headers must be at most 16 KiB together.'),
   requestTimeout: () =>
     AppError.make('REQUEST_TIMEOUT', 'The request did not arrive in time; send it again on a new connection.'),
   writeConflict: (cause: unknown) =>

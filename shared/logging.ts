@@ -131,7 +131,9 @@ export function createLogger(settings: LoggerSettings, stream: Writable = proces
 
   // Request lines wait for the end of the event loop's turn and go out together in one write: a write is a system
   // call (on Kubernetes, into a pipe the container runtime reads), and under load a turn answers many requests. Any
-  // other line first writes those, then itself, at once, so the order is kept.
+  // other line first writes those, then itself, at once, so the order is kept. A process that gets to run before it
+  // ends writes them too: on 'exit' below, and before a fatal signal (shared/fatal-signals.ts). Why not each at once:
+  // docs/ARCHITECTURE.md, "Observability".
   let pending = '';
   const flush = () => {
     if (pending === '') return;

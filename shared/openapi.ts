@@ -135,7 +135,8 @@ function problemResponses(codes: readonly ErrorCode[]) {
 function operation(name: string, route: Route, authRequired: boolean) {
   const secured = authRequired && !route.public;
   // What the pipeline itself answers: the API key when it is on, 405 on a path's other methods, and a body refused
-  // before routing whatever the method (too large, too slow to arrive, a transfer coding other than chunked).
+  // before routing whatever the method (too large, too slow to arrive, a transfer coding other than chunked); and
+  // what the server answers for a request its HTTP parser refuses (shared/http/client-errors.ts).
   const codes: ErrorCode[] = [
     ...new Set<ErrorCode>([
       ...(route.errors ?? []),
@@ -144,6 +145,8 @@ function operation(name: string, route: Route, authRequired: boolean) {
       'REQUEST_TIMEOUT',
       'PAYLOAD_TOO_LARGE',
       'UNSUPPORTED_TRANSFER_CODING',
+      'MALFORMED_REQUEST',
+      'HEADERS_TOO_LARGE',
       // A route that reads the database also waits for its schema (shared/db/schema.ts).
       ...(route.errors?.includes('DATABASE_UNAVAILABLE') ? (['SCHEMA_NOT_READY'] as const) : []),
     ]),

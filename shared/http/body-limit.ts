@@ -51,6 +51,24 @@ function onlyChunked(transferEncoding: string): boolean {
   });
 }
 
+/**
+ * Whether the body is refused from its headers alone, unread: a transfer coding we do not decode, or a declared
+ * length over the limit. A client that sent `Expect: 100-continue` then gets the refusal instead of a 100.
+ */
+export function refusedUnread(headers: IncomingMessage['headers'], maxBytes: number): boolean {
+  const declared = headers['content-length'];
+  const transferEncoding = headers['transfer-encoding'];
+  return (
+    (transferEncoding !== undefined && !onlyChunked(transferEncoding)) ||
+    (declared !== undefined && Number(declared) > maxBytes)
+  );
+}
+
+/** Marks a connection whose bytes after the current request are not to be acted on; its response closes it. */
+export function refuseRestOfConnection(connection: Duplex): void {
+  refusedConnections.add(connection);
+}
+
 function hideBodyFromFramework(request: IncomingMessage): void {
   // body-parser skips requests that declare no body; the bytes are already in rawBody (or refused).
   delete request.headers['content-length'];

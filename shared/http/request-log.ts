@@ -1,8 +1,13 @@
 // What the request log may say about a request target: the values of secret query parameters are replaced.
 
-/** Query parameters whose values never reach a log line, compared case-insensitively after percent-decoding. */
-const SECRET_PARAMETERS = new Set(['api_key', 'token', 'key', 'password', 'secret', 'signature']);
+/**
+ * Query parameters whose values never reach a log line. A name is compared after percent-decoding, lower-cased, with
+ * an array suffix (`[]`) and a leading `x-` removed, so `API_KEY[]` and `x-api-key` are `api_key`-like secrets too.
+ */
+const SECRET_PARAMETERS = new Set(['api_key', 'api-key', 'token', 'key', 'password', 'secret', 'signature']);
 export const REDACTED = '[REDACTED]';
+// Both separators servers split a query on (`&`, and `;` as some frameworks still do), kept in the split's result.
+const SEPARATORS = /([&;])/;
 
 function isSecret(rawName: string): boolean {
   let name = rawName;
@@ -13,7 +18,10 @@ function isSecret(rawName: string): boolean {
       // Not decodable: compared as sent.
     }
   }
-  return SECRET_PARAMETERS.has(name.trim().toLowerCase());
+  name = name.trim().toLowerCase();
+  if (name.endsWith('[]')) name = name.slice(0, -2);
+  if (name.startsWith('x-')) name = name.slice(2);
+  return SECRET_PARAMETERS.has(name);
 }
 
 /**
@@ -23,14 +31,15 @@ function isSecret(rawName: string): boolean {
 export function redactUrl(url: string): string {
   const queryStart = url.indexOf('?');
   if (queryStart === -1) return url;
-  const parts = url.slice(queryStart + 1).split('&');
+  // Parameters at even indices, the separators between them at odd ones.
+  const parts = url.slice(queryStart + 1).split(SEPARATORS);
   let changed = false;
-  for (let i = 0; i < parts.length; i++) {
+  for (let i = 0; i < parts.length; i += 2) {
     const part = parts[i] as string;
     const equals = part.indexOf('=');
     if (equals === -1 || !isSecret(part.slice(0, equals))) continue;
     parts[i] = `${part.slice(0, equals + 1)}${REDACTED}`;
     changed = true;
   }
-  return changed ? `${url.slice(0, queryStart + 1)}${parts.join('&')}` : url;
+  return changed ? `${url.slice(0, queryStart + 1)}${parts.join('')}` : url;
 }

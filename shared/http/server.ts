@@ -1,17 +1,15 @@
 // The production server: node:http calling the `api` function directly, with the body limit, keep-alive settings,
 // and a drain on shutdown (Functions Framework's own CLI calls process.exit() on SIGTERM instead). Why it does not
 // go through the framework's Express app: docs/ARCHITECTURE.md, "Two ways to serve".
-import { createServer, ServerResponse, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Config } from '../config';
-import { errors } from '../errors';
 import type { Drain } from '../lifecycle';
 import type { Logger } from '../logging';
-import { readBodyWithLimit, timeOutBodyRead } from './body-limit';
+import { readBodyWithLimit, refusedUnread, timeOutBodyRead } from './body-limit';
+import { answerClientError, answerMissingHost, missingHost } from './client-errors';
 import { MAX_BODY_BYTES } from './limits';
 import type { HttpFunction } from './pipeline';
-import { problemResponse } from './problem';
-import { requestIdFrom } from './request-id';
 import { API_RESPONSE_HEADERS } from './response-headers';
 
 // Longer than the idle timeouts of the proxies in front (Knative queue-proxy, Google load balancers),
@@ -26,44 +24,16 @@ export interface ServerOptions {
   config: Pick<Config, 'requestTimeoutMs' | 'maxConnections'>;
 }
 
-/** A raw HTTP/1.1 response for a connection no request object exists for (Node's parser refused or timed it out). */
-function rawResponse(status: number, headers: Record<string, string> = {}, body = ''): string {
-  const fields = {
-    ...API_RESPONSE_HEADERS,
-    ...headers,
-    ...(body ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}),
-  };
-  const lines = Object.entries({ ...fields, Connection: 'close' }).map(([name, value]) => `${name}: ${value}\r\n`);
-  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${lines.join('')}\r\n${body}`;
-}
-
 /**
- * What Node does with a client error when nobody listens for 'clientError' (lib/_http_server.js, socketOnError),
- * except the request timeout: a body still being read goes on to the pipeline as timed out (408 problem details,
- * request id, log line), and a request whose headers never completed gets the same 408 problem here.
+ * A client error: a body still being read when the request timeout fires goes on to the pipeline as timed out (408
+ * problem details, request id, request line); anything else is answered here (shared/http/client-errors.ts).
  */
-function answerClientError(error: NodeJS.ErrnoException, connection: Duplex, logger: Logger): void {
-  const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-  if (timedOut && timeOutBodyRead(connection)) {
+function onClientError(error: NodeJS.ErrnoException, connection: Duplex, logger: Logger): void {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' && timeOutBodyRead(connection)) {
     setTimeout(() => connection.destroy(), TIMED_OUT_CONNECTION_GRACE_MS).unref();
     return;
   }
-  // Write only when no response has started on the connection, or it would corrupt that response.
-  const inFlight = (connection as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
-  if (connection.writable && !inFlight?.headersSent) {
-    if (timedOut) {
-      const requestId = requestIdFrom(undefined);
-      const reply = problemResponse(errors.requestTimeout(), requestId);
-      const headers = { 'Content-Type': `${reply.contentType}; charset=utf-8`, 'X-Request-ID': requestId };
-      connection.write(rawResponse(408, headers, JSON.stringify(reply.body)));
-      logger.warn('request timed out before its headers were complete', { request_id: requestId, status: 408 });
-    } else {
-      const status =
-        error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW' ? 413 : 400;
-      connection.write(rawResponse(status));
-    }
-  }
-  connection.destroy(error);
+  answerClientError(error, connection, logger);
 }
 
 export function createFunctionServer(fn: HttpFunction, { drain, logger, config }: ServerOptions): Server {
@@ -93,6 +63,8 @@ export function createFunctionServer(fn: HttpFunction, { drain, logger, config }
   const server = createServer({
     connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.requestTimeoutMs / 4))),
     ServerResponse: DrainingAwareResponse,
+    // Node would answer a missing Host itself with a bare 400 and no log line; the 'request' listener answers it.
+    requireHostHeader: false,
   });
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     fn(request, response).catch((error: unknown) => {
@@ -105,8 +77,16 @@ export function createFunctionServer(fn: HttpFunction, { drain, logger, config }
       response.end();
     });
   };
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+  const onRequest = (request: IncomingMessage, response: ServerResponse) => {
+    if (missingHost(request)) return answerMissingHost(request, response, logger);
     readBodyWithLimit(request, MAX_BODY_BYTES, () => handle(request, response));
+  };
+  server.on('request', onRequest);
+  // Expect: 100-continue. A body that would be refused unread gets its refusal (413, or 400 for the transfer coding)
+  // at once, instead of a 100 that invites the client to send what is then not read.
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    if (!refusedUnread(request.headers, MAX_BODY_BYTES)) response.writeContinue();
+    onRequest(request, response);
   });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   // Node times both from a request's first byte. Headers and body must all arrive within the request timeout; a
@@ -114,7 +94,7 @@ export function createFunctionServer(fn: HttpFunction, { drain, logger, config }
   server.requestTimeout = config.requestTimeoutMs;
   server.headersTimeout = config.requestTimeoutMs;
   server.on('clientError', (error: NodeJS.ErrnoException, connection: Duplex) =>
-    answerClientError(error, connection, logger),
+    onClientError(error, connection, logger),
   );
   if (config.maxConnections > 0) {
     // At the cap Node closes each new connection at once ('drop'). Closing the idle keep-alive connections then

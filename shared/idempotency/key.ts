@@ -15,15 +15,16 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 /**
  * The request's key: undefined without the header, else its value (the draft's quoted form is unquoted). An empty,
- * overlong or non-ASCII key is 400 VALIDATION_FAILED before anything runs.
+ * overlong or non-ASCII key is 400 VALIDATION_FAILED before anything runs, and so is more than one: the header sent
+ * twice (Node joins the lines with ", ") or a list in one line, which would otherwise silently become a third key.
  */
 export function idempotencyKeyOf(headers: IncomingHttpHeaders): string | undefined {
   const header = headers['idempotency-key'];
   if (header === undefined) return undefined;
-  // Node joins a repeated header with ", ", which would silently make a third key out of two.
-  const raw = Array.isArray(header) ? header.join(', ') : header;
-  const quoted = /^"(.*)"$/.exec(raw.trim());
-  const key = quoted ? (quoted[1] as string) : raw.trim();
+  const raw = (Array.isArray(header) ? header.join(', ') : header).trim();
+  // A quoted key (an sf-string) may hold a comma; two quoted keys joined are not one quoted key, and hold a comma.
+  const quoted = /^"([^"]*)"$/.exec(raw);
+  const key = quoted ? (quoted[1] as string) : raw;
   const problem =
     key.length === 0
       ? 'must not be empty'
@@ -31,7 +32,9 @@ export function idempotencyKeyOf(headers: IncomingHttpHeaders): string | undefin
         ? `must be at most ${MAX_KEY_LENGTH} characters`
         : !PRINTABLE.test(key)
           ? 'must be printable ASCII'
-          : undefined;
+          : !quoted && key.includes(',')
+            ? 'must be one key, sent once (the header was repeated or holds a list)'
+            : undefined;
   if (problem) throw errors.validationFailed([{ field: FIELD, message: problem }]);
   return key;
 }

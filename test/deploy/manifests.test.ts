@@ -419,6 +419,10 @@ describe('docker-compose.yml', () => {
     expect(usersvc?.healthcheck?.test.join(' ')).not.toMatch(/curl|wget|CMD-SHELL/);
   });
 
+  it('trusts no X-Forwarded-For entry: no proxy stands in front of it', () => {
+    expect(usersvc?.environment?.TRUSTED_PROXY_HOPS).toBe('0');
+  });
+
   it('configures the service through POSTGRES_* and known variables, with a short shutdown delay', () => {
     for (const service of [migrate, usersvc]) {
       const env = service?.environment ?? {};

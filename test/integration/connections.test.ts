@@ -2,7 +2,7 @@
 // server: the request timeout (408, connection closed) and the connection cap. Issue 9, "Connections and timeouts".
 import { useApp } from '../support/app';
 import { call } from '../support/http';
-import { connectRaw, type RawConnection } from '../support/raw-socket';
+import { connectRaw, exchangeRaw, type RawConnection } from '../support/raw-socket';
 
 const REQUEST_TIMEOUT_MS = 1000;
 // Generous: the machine running the tests may be busy; what matters is that the connection does close.
@@ -91,6 +91,48 @@ describe('the request timeout (REQUEST_TIMEOUT_MS)', () => {
     await connection.responses(2);
     expect(connection.statuses()).toEqual([200, 200]);
     expect(connection.isClosed()).toBe(false);
+    connection.socket.destroy();
+  });
+});
+
+describe('Expect: 100-continue', () => {
+  const running = useApp();
+  const head = (length: number, extra = '') =>
+    `POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n` +
+    `Expect: 100-continue\r\n${extra}\r\n`;
+
+  // Issue 19, row 5: a 100 would invite the client to send 70 KB that the server then refuses unread.
+  it('refuses a declared body over 64 KiB with 413 at once, never a 100 first', async () => {
+    const { text, statuses } = await exchangeRaw(running.url, head(70_000));
+    expect(statuses).toEqual([413]);
+    expect(text).not.toContain('100 Continue');
+    expect(text).toContain('"code":"PAYLOAD_TOO_LARGE"');
+  });
+
+  it('refuses a transfer coding other than chunked with 400 at once, never a 100 first', async () => {
+    const connection = await connectRaw(running.url);
+    connection.socket.write(
+      'POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+        'Transfer-Encoding: gzip, chunked\r\nExpect: 100-continue\r\n\r\n',
+    );
+    await closedWithinBound(connection);
+    expect(connection.statuses()).toEqual([400]);
+    expect(connection.text()).toContain('"code":"UNSUPPORTED_TRANSFER_CODING"');
+  });
+
+  it('answers an acceptable body with 100 Continue, then serves it', async () => {
+    const body = JSON.stringify({
+      username: `continue${Date.now().toString(36)}`,
+      email: 'continue@example.com',
+      full_name: 'Patient Sender',
+    });
+    const connection = await connectRaw(running.url);
+    connection.socket.write(head(Buffer.byteLength(body)));
+    await connection.responses(1);
+    expect(connection.statuses()).toEqual([100]);
+    connection.socket.write(body);
+    await connection.responses(2);
+    expect(connection.statuses()).toEqual([100, 201]);
     connection.socket.destroy();
   });
 });

@@ -67,6 +67,55 @@ describe.each(setups(backends))('ETags on $name', ({ backend, via }) => {
     expect(after.headers.get('etag')).toBe(before.headers.get('etag'));
   });
 
+  // A fullwidth "１" as its UTF-8 bytes: a header value travels as bytes (fetch takes them as latin1 characters).
+  const FULLWIDTH_ONE = Buffer.from('"\uff11"').toString('latin1');
+  // Issue 19: PostgreSQL refused these as bigints (500, and the header's value in the log line).
+  const NOT_OURS = [
+    '"abc"',
+    '""',
+    '"1.5"',
+    '"0x10"',
+    '"99999999999999999999"',
+    FULLWIDTH_ONE,
+    '"7", "x"',
+    '"01"',
+    '" +1 "',
+  ];
+
+  it('answers an If-Match naming none of our versions with 412 on PATCH and DELETE, writes nothing, logs no value', async () => {
+    const { id, etag } = await create();
+    expect(etag).toBe('"1"');
+    for (const header of NOT_OURS) {
+      for (const method of ['PATCH', 'DELETE']) {
+        const reply = await call(running.url, method, byId(id), {
+          json: method === 'PATCH' ? { full_name: 'Never Written' } : undefined,
+          headers: { 'if-match': header, 'x-request-id': `etag-not-ours-${method}` },
+        });
+        expect([method, header, reply.status, reply.body.code]).toEqual([method, header, 412, 'PRECONDITION_FAILED']);
+      }
+    }
+    const after = await call(running.url, 'GET', byId(id));
+    expect([after.status, after.headers.get('etag'), after.body.full_name]).toEqual([200, etag, 'Tag Holder']);
+    expect(running.logs.filter((line) => line.severity === 'ERROR')).toEqual([]);
+    for (const value of ['99999999999999999999', '0x10', 'invalid input syntax']) {
+      expect(running.output()).not.toContain(value);
+    }
+  });
+
+  it('compares entity tags character for character: "01" and " +1 " are not "1" for If-Match or If-None-Match', async () => {
+    const { id, etag } = await create();
+    for (const header of ['"01"', '" +1 "', '"1 "']) {
+      const patched = await call(running.url, 'PATCH', byId(id), {
+        json: { full_name: 'Not Written' },
+        headers: { 'if-match': header },
+      });
+      expect([header, patched.status]).toEqual([header, 412]);
+      const got = await call(running.url, 'GET', byId(id), { headers: { 'if-none-match': header } });
+      expect([header, got.status]).toEqual([header, 200]);
+    }
+    expect((await call(running.url, 'GET', byId(id))).headers.get('etag')).toBe(etag);
+  });
+
   it('lets exactly one of ten concurrent PATCHes with the same If-Match win', async () => {
     const { id, etag } = await create();
     const replies = await Promise.all(

@@ -3,6 +3,7 @@
 import { startApp, setups, useApp, type TestApp } from '../support/app';
 import { backends } from '../support/database';
 import { call, type Reply } from '../support/http';
+import { exchangeRaw } from '../support/raw-socket';
 import { errors } from '../../shared/errors';
 import { idempotent } from '../../shared/idempotency/idempotent';
 import { startKeySweep, sweepOnce } from '../../shared/idempotency/sweep';
@@ -145,6 +146,35 @@ describe.each(setups(backends))('Idempotency-Key on $name', ({ backend, via }) =
     expect([reply.status, reply.body.code]).toEqual([400, 'VALIDATION_FAILED']);
     expect(reply.body.errors).toEqual([{ field: 'header.Idempotency-Key', message: expect.any(String) }]);
     expect(await usersNamed(running, user.username)).toBe(0);
+  });
+
+  it('refuses a repeated Idempotency-Key, or a list in one line, with 400 naming the header, before writing', async () => {
+    const user = newUser();
+    const body = JSON.stringify(user);
+    const { host } = new URL(running.url);
+    // Two header lines: an HTTP client would join them itself, so they go out on a raw connection.
+    const twice = await exchangeRaw(
+      running.url,
+      `POST /api/v1/users HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\n` +
+        `Idempotency-Key: x\r\nIdempotency-Key: y\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+    expect(twice.statuses).toEqual([400]);
+    const problem = JSON.parse(twice.text.slice(twice.text.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;
+    expect(problem).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'header.Idempotency-Key', message: expect.stringContaining('one key') }],
+    });
+    for (const list of ['x, y', 'x,y', '"x", "y"', unique('key-') + ', ' + unique('key-')]) {
+      const reply = await post(user, list);
+      expect([list, reply.status, reply.body.code]).toEqual([list, 400, 'VALIDATION_FAILED']);
+      expect(reply.body.errors).toEqual([
+        { field: 'header.Idempotency-Key', message: expect.stringContaining('one key') },
+      ]);
+    }
+    expect(await usersNamed(running, user.username)).toBe(0);
+    // One quoted key may hold a comma: it is one sf-string.
+    expect((await post(user, `"${unique('key-')},with-comma"`)).status).toBe(201);
   });
 
   it('validates the body before the key: an invalid request is 400 and leaves the key unused', async () => {

@@ -166,6 +166,11 @@ describe('request logging of the client address', () => {
     expect(await remoteIpFor('log-ip-2', '2001:db8::7,10.0.0.1')).toBe('2001:db8::7');
   });
 
+  it('logs the socket peer when the header has fewer entries than the trusted proxies write', async () => {
+    expect(await remoteIpFor('log-ip-5', '1.1.1.1')).toBe('127.0.0.1');
+    expect(await remoteIpFor('log-ip-6', ' , 10.0.0.1')).toBe('127.0.0.1');
+  });
+
   it('logs the socket peer when that entry is not an IP address', async () => {
     expect(await remoteIpFor('log-ip-3', '1.2.3.4\u00ff\u00fe')).toBe('127.0.0.1');
     expect(await remoteIpFor('log-ip-4', '203.0.113.9, <script>, 10.0.0.1')).toBe('127.0.0.1');

@@ -36,3 +36,18 @@ describe('shutdown', () => {
     expect(service.logs.map((line) => line.message)).toContain('shutdown complete: server and database pool closed');
   });
 });
+
+describe('a fatal signal', () => {
+  // Issue 19, row 7: SIGHUP's default action would end the process with the turn's request lines unwritten.
+  it('is logged before it ends the process, which it still ends', async () => {
+    const service = await startService({ env: { PGLITE_DATA_DIR: 'memory://', DATABASE_URL: undefined } });
+    expect((await call(service.url, 'GET', '/health')).status).toBe(200);
+    service.process.kill('SIGHUP');
+    await service.exited;
+    expect(service.process.signalCode).toBe('SIGHUP');
+    expect(service.logs).toContainEqual(
+      expect.objectContaining({ message: 'fatal signal received: exiting', signal: 'SIGHUP' }),
+    );
+    expect(service.logs).toContainEqual(expect.objectContaining({ message: 'GET /health 200' }));
+  });
+});

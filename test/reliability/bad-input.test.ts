@@ -281,7 +281,7 @@ describe.each(backends)('bad input on %s', (backend) => {
         legalHeaderValue,
         { maxKeys: 4 },
       ),
-      // Rarely: an Expect other than 100-continue (Node answers 417 itself) or an odd Host (Node may answer 400).
+      // Rarely: an Expect other than 100-continue (Node answers 417 itself) or an odd Host (its parser may refuse it).
       nodeLevel: fc.oneof(
         { weight: 8, arbitrary: fc.constant({}) },
         { weight: 1, arbitrary: legalHeaderValue.map((value) => ({ expect: value })) },
@@ -319,6 +319,11 @@ describe.each(backends)('bad input on %s', (backend) => {
         );
         if (answer.kind !== 'reply' || answer.origin !== 'service') return;
         const echoed = answer.reply.headers['x-request-id'];
+        // Refused by Node's parser (shared/http/client-errors.ts): no request existed, so a new id and no key check.
+        if (/"code":"(MALFORMED_REQUEST|HEADERS_TOO_LARGE)"/.test(answer.reply.text)) {
+          expect(echoed).toMatch(UUID_V4);
+          return;
+        }
         // Node trims a header value's surrounding whitespace before our code sees it.
         const received = requestId?.trim();
         if (received !== undefined && REQUEST_ID.test(received)) expect(echoed).toBe(received);

@@ -184,6 +184,7 @@ export interface components {
         | 'MALFORMED_JSON'
         | 'VALIDATION_FAILED'
         | 'UNSUPPORTED_TRANSFER_CODING'
+        | 'MALFORMED_REQUEST'
         | 'API_KEY_MISSING'
         | 'API_KEY_INVALID'
         | 'ROUTE_NOT_FOUND'
@@ -197,6 +198,7 @@ export interface components {
         | 'PAYLOAD_TOO_LARGE'
         | 'UNSUPPORTED_MEDIA_TYPE'
         | 'IDEMPOTENCY_KEY_REUSED'
+        | 'HEADERS_TOO_LARGE'
         | 'INTERNAL'
         | 'DATABASE_UNAVAILABLE'
         | 'SCHEMA_NOT_READY';
@@ -245,7 +247,7 @@ export interface operations {
           'application/json': components['schemas']['Health'];
         };
       };
-      /** @description Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`) */
+      /** @description Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -276,6 +278,15 @@ export interface operations {
       };
       /** @description Payload too large (`PAYLOAD_TOO_LARGE`) */
       413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Request header fields too large (`HEADERS_TOO_LARGE`) */
+      431: {
         headers: {
           [name: string]: unknown;
         };
@@ -303,7 +314,7 @@ export interface operations {
           'application/json': components['schemas']['Readiness'];
         };
       };
-      /** @description Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`) */
+      /** @description Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -334,6 +345,15 @@ export interface operations {
       };
       /** @description Payload too large (`PAYLOAD_TOO_LARGE`) */
       413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Request header fields too large (`HEADERS_TOO_LARGE`) */
+      431: {
         headers: {
           [name: string]: unknown;
         };
@@ -372,7 +392,7 @@ export interface operations {
           'application/json': Record<string, never>;
         };
       };
-      /** @description Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`) */
+      /** @description Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -410,6 +430,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Request header fields too large (`HEADERS_TOO_LARGE`) */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   metrics: {
@@ -430,7 +459,7 @@ export interface operations {
           'text/plain': string;
         };
       };
-      /** @description Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`) */
+      /** @description Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -479,6 +508,15 @@ export interface operations {
       };
       /** @description Payload too large (`PAYLOAD_TOO_LARGE`) */
       413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Request header fields too large (`HEADERS_TOO_LARGE`) */
+      431: {
         headers: {
           [name: string]: unknown;
         };
@@ -510,7 +548,7 @@ export interface operations {
           'application/json': components['schemas']['UserPage'];
         };
       };
-      /** @description Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`) */
+      /** @description Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -566,6 +604,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Request header fields too large (`HEADERS_TOO_LARGE`) */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Database unavailable (`DATABASE_UNAVAILABLE`); Schema not ready (`SCHEMA_NOT_READY`) */
       503: {
         headers: {
@@ -583,7 +630,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Up to 255 printable ASCII characters (e.g. a UUID), new per request: for 24 hours a retry with the same key and request replays the first success instead of writing again; with another request it is 422 */
+        /** @description One key of up to 255 printable ASCII characters (e.g. a UUID), new per request: for 24 hours a retry with the same key and request replays the first success instead of writing again; with another request it is 422. The header sent twice, or a comma-separated list (outside a quoted key), is 400 */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -610,7 +657,7 @@ export interface operations {
           'application/json': components['schemas']['User'];
         };
       };
-      /** @description Malformed JSON (`MALFORMED_JSON`); Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`) */
+      /** @description Malformed JSON (`MALFORMED_JSON`); Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -695,6 +742,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Request header fields too large (`HEADERS_TOO_LARGE`) */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Database unavailable (`DATABASE_UNAVAILABLE`); Schema not ready (`SCHEMA_NOT_READY`) */
       503: {
         headers: {
@@ -742,7 +798,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`) */
+      /** @description Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -807,6 +863,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Request header fields too large (`HEADERS_TOO_LARGE`) */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Database unavailable (`DATABASE_UNAVAILABLE`); Schema not ready (`SCHEMA_NOT_READY`) */
       503: {
         headers: {
@@ -824,7 +889,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description An ETag of the user: write only if it is still current, else 412 and nothing is written */
+        /** @description An ETag of the user (or a list of them, or *): write only if one is still current, compared character for character, else 412 and nothing is written; a tag the service never issued matches nothing */
         'If-Match'?: string;
       };
       path: {
@@ -841,7 +906,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`) */
+      /** @description Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -915,6 +980,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Request header fields too large (`HEADERS_TOO_LARGE`) */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Database unavailable (`DATABASE_UNAVAILABLE`); Schema not ready (`SCHEMA_NOT_READY`) */
       503: {
         headers: {
@@ -932,9 +1006,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description An ETag of the user: write only if it is still current, else 412 and nothing is written */
+        /** @description An ETag of the user (or a list of them, or *): write only if one is still current, compared character for character, else 412 and nothing is written; a tag the service never issued matches nothing */
         'If-Match'?: string;
-        /** @description Up to 255 printable ASCII characters (e.g. a UUID), new per request: for 24 hours a retry with the same key and request replays the first success instead of writing again; with another request it is 422 */
+        /** @description One key of up to 255 printable ASCII characters (e.g. a UUID), new per request: for 24 hours a retry with the same key and request replays the first success instead of writing again; with another request it is 422. The header sent twice, or a comma-separated list (outside a quoted key), is 400 */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -961,7 +1035,7 @@ export interface operations {
           'application/json': components['schemas']['User'];
         };
       };
-      /** @description Malformed JSON (`MALFORMED_JSON`); Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`) */
+      /** @description Malformed JSON (`MALFORMED_JSON`); Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1064,6 +1138,15 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Request header fields too large (`HEADERS_TOO_LARGE`) */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Database unavailable (`DATABASE_UNAVAILABLE`); Schema not ready (`SCHEMA_NOT_READY`) */
       503: {
         headers: {
@@ -1111,7 +1194,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`) */
+      /** @description Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1169,6 +1252,15 @@ export interface operations {
       };
       /** @description Payload too large (`PAYLOAD_TOO_LARGE`) */
       413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Request header fields too large (`HEADERS_TOO_LARGE`) */
+      431: {
         headers: {
           [name: string]: unknown;
         };

@@ -11,15 +11,16 @@ export interface Probe extends HostileRequest {
 /**
  * Who answered:
  * - service: our pipeline (every such answer carries X-Request-ID).
- * - node: Node's http server before any listener runs: 400 for a request it cannot parse, 431 for a header
- *   block over --max-http-header-size (16 KiB), 417 for an Expect other than 100-continue. Empty body, no
- *   Content-Type, no X-Request-ID; allowed only for probes marked nodeMayRefuse.
+ * - node: Node's http server before any listener runs: 417 for an Expect other than 100-continue. Empty body, no
+ *   Content-Type, no X-Request-ID; allowed only for probes marked nodeMayRefuse. What its parser refuses (400, and
+ *   431 for a header block over 16 KiB) is answered by our 'clientError' path as problem details (issue 19), so a
+ *   bare 400 or 431 is a violation.
  */
 export type Origin = 'service' | 'node';
 
 function isNodeRefusal(reply: Reply): boolean {
   return (
-    [400, 417, 431].includes(reply.status) &&
+    reply.status === 417 &&
     reply.headers['x-request-id'] === undefined &&
     reply.headers['content-type'] === undefined &&
     reply.text === ''
