@@ -49,6 +49,8 @@ describeWithPooler('DB_POOL_MODE=transaction through PgBouncer', () => {
     let app: TestApp;
     beforeAll(async () => {
       await freshDatabase();
+      // `npm run test:pooled` gives every test database a default; this block needs none.
+      await database.query(`ALTER DATABASE ${name()} RESET statement_timeout`);
       app = await startApp({ env: pooledEnv() });
     });
     afterAll(() => app?.close());
