@@ -89,6 +89,25 @@ export const listQuery = z.strictObject({
   cursor: z.string().max(200, 'is not a valid cursor').optional(),
 });
 
+// What the API answers for a user: the representation the repository reads and the handlers send, and the source of
+// the OpenAPI document's User schema. A field is added here, in the repository's columns and in a migration together.
+const timestamp = z.iso.datetime({ offset: false, precision: 6 }).meta({ description: 'RFC 3339, UTC, microseconds' });
+
+export const userRepresentation = z.strictObject({
+  id: z.guid().meta({ format: 'uuid' }),
+  username: z.string(),
+  email: z.string().meta({ format: 'email' }),
+  full_name: z.string(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const userPage = z.strictObject({
+  data: z.array(userRepresentation),
+  next_cursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last' }),
+});
+
+export type User = z.output<typeof userRepresentation>;
 export type CreateUserInput = z.output<typeof createUserInput>;
 export type PatchUserInput = z.output<typeof patchUserInput>;
 export type ListQuery = z.output<typeof listQuery>;
