@@ -1,4 +1,7 @@
-// Small HTTP client for tests: JSON in, status, headers and parsed body out.
+// Small HTTP client for tests: JSON in, status, headers and parsed body out, the body checked against the OpenAPI
+// document (openapi-responses.ts).
+import { checkAgainstOpenApi } from './openapi-responses';
+
 export interface Reply<Body = Record<string, unknown>> {
   status: number;
   headers: Headers;
@@ -26,5 +29,6 @@ export async function call<Body = Record<string, unknown>>(
   } catch {
     parsed = undefined;
   }
+  checkAgainstOpenApi(method, path, response.status, response.headers.get('content-type'), parsed);
   return { status: response.status, headers: response.headers, body: parsed as Body, text };
 }
