@@ -37,8 +37,8 @@ RUN ["/nodejs/bin/node", "dist/scripts/compile-cache.js"]
 # --- runtime: no shell, no npm, no compiler; node is the image's ENTRYPOINT ---
 FROM gcr.io/distroless/nodejs24-debian12:nonroot AS runtime
 WORKDIR /app
-# Node 24's default young generation grows to several times Node 20's under load: measured on our service at
-# 64 connections, peak RSS 248 MB by default and 173 MB with 16 MB semi-spaces, at the same throughput.
+# Node 24's default young generation grows under load until peak RSS nears the pod's memory limit; 16 MB
+# semi-spaces keep it well below at the same throughput (bench/README.md, Findings).
 # NODE_COMPILE_CACHE: the cache the compile-cache stage filled; read-only here, which Node accepts.
 ENV NODE_ENV=production PORT=8080 NODE_OPTIONS=--max-semi-space-size=16 NODE_COMPILE_CACHE=/app/.compile-cache
 # Files stay owned by root: uid 65532 can read the app but not change it, even where the root filesystem is writable.

@@ -1,8 +1,7 @@
 // Which core each process of the bench runs on. Unpinned, the kernel placed the servers differently from one start to
-// the next: two copies of the same server, started one after the other, differed by 0.5–1.4 µs of CPU a request
-// (the one started first paying more) in paired rounds, enough to move a ratio by 4%. Pinned (the servers to the last
-// core, wrk to the first; PostgreSQL free to use both), the two copies measured the same within the noise, so neither
-// the service nor the baseline gains from its place in the start order. Linux's taskset (util-linux) does it.
+// the next, and the server started first paid more (bench/README.md, Findings); pinned (the servers to the last core,
+// wrk to the first; PostgreSQL free to use both), neither gains from its place in the start order. Linux's taskset
+// (util-linux) does it.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 

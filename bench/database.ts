@@ -99,7 +99,7 @@ export async function cursorAfterRow(url: string, offset: number): Promise<strin
 
 /**
  * A fresh bench database `name` on the server at serverUrl, seeded with `rows` users, and what the workloads need of
- * it: the users' ids and a cursor halfway in. Every mode of the bench (cells, --profile, --ablate) starts with it.
+ * it: the users' ids and a cursor halfway in.
  */
 export async function seededBenchDatabase(
   serverUrl: string,

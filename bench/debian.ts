@@ -1,4 +1,4 @@
-// The bench's tools that come from Debian's archive (wrk, perf): installed when missing, as root or through sudo.
+// The bench's load generator comes from Debian's archive: installed when missing, as root or through sudo.
 import { execFileSync } from 'node:child_process';
 
 /**

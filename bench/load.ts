@@ -42,10 +42,8 @@ export interface CellResult {
 }
 
 /**
- * Unmeasured load a fresh server gets before its first measured cell. Under GET by id at 64 connections on Node 24,
- * the service's CPU a request took about 8 s of load to settle (2 s rounds: 148, 67, 69, 64, 71, then 63 ± 2 µs) and
- * the baseline's about as long (65, 50, 52, 50, then 48 ± 2): a server measured sooner is charged for V8 still
- * compiling and its heap still growing (bench/README.md, Findings).
+ * Unmeasured load a fresh server gets before its first measured cell: until V8 has compiled its hot paths and its heap
+ * has grown, a server's CPU a request is well above its steady state (bench/README.md, Findings).
  */
 export const STEADY_STATE_SECONDS = 10;
 

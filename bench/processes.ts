@@ -23,8 +23,6 @@ export interface ServerSpec {
   nodeArgs?: string[];
   /** The node binary (default: the one running the bench); `--node=24` gives Node 24's. */
   node?: string;
-  /** stdout to a pipe the bench drains (as a container runtime reads it) instead of /dev/null. */
-  logPipe?: boolean;
 }
 
 export interface RunningServer {
@@ -111,9 +109,8 @@ async function startOnce(spec: ServerSpec, port: number, timeoutMs: number): Pro
   const child: ChildProcess = spawn(command, args, {
     cwd: ROOT,
     env: { ...spec.env, PORT: String(port) },
-    stdio: ['ignore', spec.logPipe ? 'pipe' : 'ignore', 'pipe'],
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  child.stdout?.resume();
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     if (stderr.length < 20_000) stderr += chunk.toString();

@@ -1,11 +1,10 @@
 // Turns the bench's figures into console tables, markdown tables for bench/README.md, target checks and the JSON files.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { CellResult } from './load';
 import { ROOT } from './processes';
 
-export const RESULTS_DIR = path.join(ROOT, 'bench/results');
+const RESULTS_DIR = path.join(ROOT, 'bench/results');
 
 export interface Comparison {
   workload: string;
@@ -78,7 +77,7 @@ export const median = (values: readonly number[]): number => {
  * median of the rounds (a round that a neighbour's burst slowed does not move it), counts are summed, and the client's
  * CPU and the memory are the largest any round saw (the limit and the peak hold for every round).
  */
-export function medianCell(rounds: readonly CellResult[]): CellResult {
+function medianCell(rounds: readonly CellResult[]): CellResult {
   const first = rounds[0];
   if (!first) throw new Error('medianCell needs at least one round');
   const of = (pick: (cell: CellResult) => number) => median(rounds.map(pick));
@@ -124,8 +123,8 @@ export function textTable(rows: string[][]): string {
 
 /**
  * The service against the baseline over paired rounds (round i of each ran back to back): the cells are the rounds'
- * medians, and each ratio is the median of the rounds' own ratios, so that the machine's drift between rounds (a
- * shared VM's speed moved by a third within seconds) cancels inside each pair instead of landing on one server.
+ * medians, and each ratio is the median of the rounds' own ratios, so that the machine's drift between rounds
+ * cancels inside each pair instead of landing on one server.
  */
 export function compare(service: readonly CellResult[], baseline: readonly CellResult[]): Comparison {
   const paired = (pick: (cell: CellResult) => number) =>
@@ -143,7 +142,7 @@ export function compare(service: readonly CellResult[], baseline: readonly CellR
   };
 }
 
-export const cellRow = (cell: CellResult, label = cell.target): string[] => [
+const cellRow = (cell: CellResult, label = cell.target): string[] => [
   label,
   String(cell.connections),
   fixed(cell.reqPerSec),
@@ -157,7 +156,7 @@ export const cellRow = (cell: CellResult, label = cell.target): string[] => [
   fixed(cell.clientCores, 2),
 ];
 
-export const CELL_HEADER = [
+const CELL_HEADER = [
   'target',
   'conns',
   'req/s',
@@ -346,26 +345,13 @@ export function checkTargets(results: Omit<BenchResults, 'checks'>, maxClientCor
   return checks;
 }
 
-/** What every results file starts with: which mode ran, when, on which Node, database and machine, with what options. */
-export function resultsHeader(kind: string, startedAt: string, node: string, database: string, options: object) {
-  return {
-    kind,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    node,
-    database,
-    host: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg() },
-    options,
-  };
-}
-
-/** Writes bench/results/<prefix><timestamp>.json and <prefix>latest.json; returns the timestamped path. */
-export function writeResults(results: object, prefix = ''): string {
+/** Writes bench/results/<timestamp>.json and latest.json; returns the timestamped path. */
+export function writeResults(results: object): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const file = path.join(RESULTS_DIR, `${prefix}${stamp}.json`);
+  const file = path.join(RESULTS_DIR, `${stamp}.json`);
   const text = `${JSON.stringify(results, null, 2)}\n`;
   writeFileSync(file, text);
-  writeFileSync(path.join(RESULTS_DIR, `${prefix}latest.json`), text);
+  writeFileSync(path.join(RESULTS_DIR, 'latest.json'), text);
   return file;
 }

@@ -1,13 +1,10 @@
 // `npm run bench`: the service (dist/functions/main.js) against a bare node:http + pg baseline on the real
 // PostgreSQL, cell by cell (workload × concurrency, service then baseline), plus cold start, peak RSS and
 // list-page latency on a small and a large table. Prints tables and the markdown for bench/README.md; writes
-// bench/results/*.json. With --profile, CPU-profiles the service under load instead (bench/profile.ts); --ablate,
-// --allocations and --perf are the other such modes (bench/ablate.ts, bench/allocations.ts, bench/perf.ts).
+// bench/results/*.json. With --pooled, the service in transaction mode through PgBouncer against session mode.
 import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runAblation } from './ablate';
-import { runAllocations } from './allocations';
 import { measureColdStarts } from './cold-start';
 import { decidePinning } from './cpus';
 import { COMPILE_CACHE_SCRIPT, fillCompileCache } from './compile-cache';
@@ -16,9 +13,7 @@ import { measureListLatency } from './list-latency';
 import { clientOverLimit, ensureWrk, probeWorkload, runCell, STEADY_STATE_SECONDS, type CellResult } from './load';
 import { resolveNode, type NodeRuntime } from './node-runtime';
 import { USAGE, parseOptions, type BenchOptions } from './options';
-import { runPerf } from './perf';
 import { pooledSpecs } from './pooled';
-import { runProfile } from './profile';
 import {
   headersFor,
   PLATFORM_HEADERS,
@@ -71,9 +66,8 @@ async function measureCells(
   try {
     /**
      * A server is started, and loaded until its CPU a request has settled, right before its first cell: a fresh
-     * process is still compiling and growing its heap, and one left idle for minutes is slower again (the API-key
-     * service, once started with the others and idle until the last cell, measured 83 then 70-72 µs a request
-     * against 64-67 before its idle spell: bench/README.md, Findings).
+     * process is still compiling and growing its heap, and one left idle for minutes is slower again (bench/README.md,
+     * Findings).
      */
     const warm = async (spec: ServerSpec, workload: Workload) => {
       const server = await startServer(spec);
@@ -261,7 +255,7 @@ async function bench(options: BenchOptions, node: NodeRuntime): Promise<void> {
               `  ${c.workload} ×${c.connections} ${c.target}: ${c.clientCores.toFixed(2)} cores at ${c.reqPerSec.toFixed(0)} req/s\n`,
           )
           .join('') +
-        "wrk needs about 9 µs of CPU a request here (mostly the kernel's loopback TCP work): see bench/README.md.\n",
+        "wrk's own CPU a request (mostly the kernel's loopback TCP work) caps the rate it can drive: bench/README.md.\n",
     );
     process.exitCode = 1;
   }
@@ -348,11 +342,7 @@ async function main(): Promise<void> {
       : 'servers and wrk unpinned',
   );
   const node = resolveNode(options.node, progress);
-  if (options.profile) await runProfile(options, node, progress);
-  else if (options.ablate) await runAblation(options, node, progress);
-  else if (options.allocations) await runAllocations(options, node, progress);
-  else if (options.perf) await runPerf(options, node, progress);
-  else await bench(options, node);
+  await bench(options, node);
   progress('done');
 }
 

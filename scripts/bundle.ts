@@ -3,7 +3,7 @@
 // the tests that spawn it) runs the file the image ships. One file instead of some 200 modules: Node resolves and
 // reads one, and the compile cache made at image build (scripts/compile-cache.ts) holds it whole. bench/README.md,
 // "Cold start", has the figures.
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -36,14 +36,8 @@ function asciiOnly(file: string): void {
   if (escaped !== text) writeFileSync(file, escaped);
 }
 
-/**
- * Bundles functions/main.ts into `outfile`; returns the number of modules and bytes. `plugins`: the bench's feature
- * ablation (bench/ablate.ts) patches sources on the way in; the build ships none.
- */
-export async function bundleEntrypoint(
-  outfile: string,
-  plugins: Plugin[] = [],
-): Promise<{ inputs: number; bytes: number }> {
+/** Bundles functions/main.ts into `outfile`; returns the number of modules and bytes. */
+export async function bundleEntrypoint(outfile: string): Promise<{ inputs: number; bytes: number }> {
   const result = await build({
     entryPoints: [path.join(ROOT, 'functions/main.ts')],
     outfile,
@@ -57,7 +51,6 @@ export async function bundleEntrypoint(
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
-    plugins,
   });
   asciiOnly(outfile);
   const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);

@@ -40,9 +40,9 @@ const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g
 const header = (name: string, help: string, type: string) => `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`;
 
 /**
- * The request metrics are updated on every request, so they are plain numbers behind three Map lookups rather than
- * prom-client metrics, whose label hashing cost about 3 µs a request (bench/README.md). Method, route template and
- * status class are bounded: Node's parser accepts only the methods it knows, and the route is a template.
+ * The request metrics are plain numbers behind three Map lookups rather than prom-client metrics: a kept exception
+ * to "standard first" (bench/README.md has its figure). Method, route template and status class are bounded: Node's
+ * parser accepts only the methods it knows, and the route is a template.
  */
 export function createMetrics(poolStats: () => PoolStats): Metrics {
   /** Every label set, in the order first seen (the exposition's order). */

@@ -6,39 +6,37 @@ import { errorCatalogue, type ErrorCode } from './errors';
 import type { Route, SuccessDoc } from './http/types';
 import { RETRY_AFTER_SECONDS } from './http/limits';
 import { PROBLEM_CONTENT_TYPE } from './http/problem';
-import { createUserInput, patchUserInput, userId, username } from './users/schemas';
+import { createUserInput, patchUserInput, userId, username, userPage, userRepresentation } from './users/schemas';
 
-const jsonSchemaOf = (schema: z.ZodType) => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+/**
+ * JSON Schema of a zod schema: of what it accepts (`input`, request bodies) or what it makes (`output`, responses).
+ * A schema named in `refs` is written as a reference to that component instead of inline.
+ */
+const jsonSchemaOf = (
+  schema: z.ZodType,
+  io: 'input' | 'output' = 'input',
+  refs: ReadonlyMap<unknown, string> = new Map(),
+) => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    override: ({ zodSchema, jsonSchema }) => {
+      const component = refs.get(zodSchema);
+      if (component === undefined) return;
+      for (const key of Object.keys(jsonSchema)) delete (jsonSchema as Record<string, unknown>)[key];
+      jsonSchema.$ref = `#/components/schemas/${component}`;
+    },
+  });
   return rest;
 };
 
 // The path parameters the templates use, by name.
 const pathParameterSchemas: Record<string, z.ZodType> = { id: userId, username };
 
-const timestamp = { type: 'string', format: 'date-time', description: 'RFC 3339, UTC, microseconds' };
 // A function, not a constant: JSON Schema from zod is work for the first read of the document, not for start-up.
 const componentSchemas = () => ({
-  User: {
-    type: 'object',
-    required: ['id', 'username', 'email', 'full_name', 'created_at', 'updated_at'],
-    properties: {
-      id: { type: 'string', format: 'uuid' },
-      username: { type: 'string' },
-      email: { type: 'string', format: 'email' },
-      full_name: { type: 'string' },
-      created_at: timestamp,
-      updated_at: timestamp,
-    },
-  },
-  UserPage: {
-    type: 'object',
-    required: ['data', 'next_cursor'],
-    properties: {
-      data: { type: 'array', items: { $ref: '#/components/schemas/User' } },
-      next_cursor: { type: ['string', 'null'], description: 'Pass as `cursor` for the next page; null on the last' },
-    },
-  },
+  User: jsonSchemaOf(userRepresentation, 'output'),
+  UserPage: jsonSchemaOf(userPage, 'output', new Map([[userRepresentation, 'User']])),
   CreateUser: jsonSchemaOf(createUserInput),
   PatchUser: jsonSchemaOf(patchUserInput),
   Problem: {

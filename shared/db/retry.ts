@@ -10,24 +10,16 @@ const BASE_DELAY_MS = 10;
 const lostRace = (error: unknown) =>
   isWriteConflict(error) || (error instanceof AppError && error.code === 'WRITE_CONFLICT');
 
-export function retryWriteConflicts<T>(write: () => Promise<T>): Promise<T> {
-  // The first attempt is the write's own promise, not one of an async function awaiting it: nearly every write
-  // succeeds at once, and each request holds its frames across the database round trip.
-  return write().catch((error: unknown) => retry(write, error));
-}
-
-async function retry<T>(write: () => Promise<T>, firstError: unknown): Promise<T> {
-  let error = firstError;
+export async function retryWriteConflicts<T>(write: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    if (!lostRace(error)) throw error;
-    if (attempt >= WRITE_ATTEMPTS) throw error instanceof AppError ? error : errors.writeConflict(error);
-    // Jittered and growing (about 10, 20, 40 ms), so that the writers that deadlocked do not meet again in step.
-    const delay = BASE_DELAY_MS * 2 ** (attempt - 1) * (0.5 + Math.random());
-    await new Promise((resolve) => setTimeout(resolve, delay));
     try {
       return await write();
-    } catch (next) {
-      error = next;
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+      if (attempt >= WRITE_ATTEMPTS) throw error instanceof AppError ? error : errors.writeConflict(error);
+      // Jittered and growing (about 10, 20, 40 ms), so that the writers that deadlocked do not meet again in step.
+      const delay = BASE_DELAY_MS * 2 ** (attempt - 1) * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 }

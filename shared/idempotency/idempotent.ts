@@ -32,8 +32,6 @@ export function idempotent(
   operation: Operation,
   write: (db: Queryable) => Promise<ApiResponse>,
 ): Promise<ApiResponse> {
-  // Not an async function: a request without a key (most writes) goes straight to the write, with no promise and
-  // suspended frame of its own held across the database round trip.
   const key = idempotencyKeyOf(request.headers);
   if (key === undefined) return retryWriteConflicts(() => write(app.db));
   return writeOnce(request, app, operation, key, write);

@@ -3,17 +3,10 @@ import { v7 as uuidv7 } from 'uuid';
 import { errors } from '../errors';
 import type { Queryable, Statement } from '../db/database';
 import { uniqueViolation } from '../db/failures';
-import type { CreateUserInput, PatchUserInput } from './schemas';
-import type { CursorPosition } from './cursor';
+import type { CreateUserInput, PatchUserInput, User } from './schemas';
 
-export interface User {
-  id: string;
-  username: string;
-  email: string;
-  full_name: string;
-  created_at: string;
-  updated_at: string;
-}
+export type { User } from './schemas';
+import type { CursorPosition } from './cursor';
 
 /** A user as one statement read or wrote it, with the version its ETag names (moved by a trigger on every write). */
 export interface VersionedUser {

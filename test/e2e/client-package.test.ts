@@ -11,7 +11,7 @@ import { ROOT } from '../support/service';
 const run = promisify(execFile);
 
 describe('the client as another service installs it', () => {
-  it('packs with its build, installs from the tarball, and works from CommonJS and ESM', async () => {
+  it('packs with its build, installs from the tarball, works from CommonJS and ESM, and type-checks in each module setting', async () => {
     const work = mkdtempSync(path.join(tmpdir(), 'usersvc-client-'));
     try {
       const clientDir = path.join(ROOT, 'clients/typescript');
@@ -60,9 +60,22 @@ describe('the client as another service installs it', () => {
           '',
         ].join('\n'),
       );
+      // In each module setting a consumer commonly has, with the declarations themselves checked (skipLibCheck off).
       const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-      const flags = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'node16', '--lib', 'es2022,dom'];
-      await run(process.execPath, [tsc, ...flags, 'check.ts'], { cwd: consumer });
+      const flags = ['--noEmit', '--strict', '--target', 'es2022', '--lib', 'es2022,dom', '--skipLibCheck', 'false'];
+      const settings = [
+        ['--module', 'commonjs', '--moduleResolution', 'node10'],
+        ['--module', 'node16'],
+        ['--module', 'nodenext'],
+        ['--module', 'esnext', '--moduleResolution', 'bundler'],
+      ];
+      const failures: string[] = [];
+      for (const setting of settings) {
+        await run(process.execPath, [tsc, ...flags, ...setting, 'check.ts'], { cwd: consumer }).catch(
+          (error: { stdout?: string }) => failures.push(`${setting.join(' ')}:\n${error.stdout ?? String(error)}`),
+        );
+      }
+      expect(failures).toEqual([]);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -1,9 +1,7 @@
-// The path's id is checked by one regex when it is in canonical form and by zod's schema otherwise
-// (shared/users/schemas.ts, pathUserId): every value must get exactly the schema's answer.
-import fc from 'fast-check';
+// The path's id is read by the userId schema (shared/users/schemas.ts, pathUserId): canonical ids come back as they
+// are, other accepted forms lower-cased without braces, anything else a 400.
 import { AppError } from '../../shared/errors';
-import { pathUserId, userId } from '../../shared/users/schemas';
-import { parseWith } from '../../shared/validation';
+import { pathUserId } from '../../shared/users/schemas';
 
 function outcome(read: () => string): { id: string } | { error: unknown } {
   try {
@@ -14,30 +12,9 @@ function outcome(read: () => string): { id: string } | { error: unknown } {
   }
 }
 
-const viaSchema = (value: string | undefined) => outcome(() => parseWith(userId, value, 'path.id'));
 const viaPath = (value: string | undefined) => outcome(() => pathUserId(value));
 
-// Ids in every form the schema takes or nearly takes: either case, braces, a digit too many or too few, stray
-// characters, unicode digits and letters that lower-case to hex.
-const characters = fc.constantFrom(...'0123456789abcdefABCDEF-{}gGxX \n٣İK'.split(''));
-const uuidLike = fc
-  .tuple(fc.uuid(), fc.array(fc.boolean(), { minLength: 36, maxLength: 36 }), fc.boolean())
-  .map(([uuid, upper, braces]) => {
-    // Each letter in either case, so that an id mixing the two is tried too.
-    const text = [...uuid].map((char, i) => (upper[i] ? char.toUpperCase() : char)).join('');
-    return braces ? `{${text}}` : text;
-  });
-
 describe('pathUserId', () => {
-  it('answers every value exactly as the userId schema does', () => {
-    fc.assert(
-      fc.property(fc.oneof(uuidLike, fc.string({ unit: characters, maxLength: 40 }), fc.string()), (value) => {
-        expect(viaPath(value)).toEqual(viaSchema(value));
-      }),
-      { numRuns: 5000 },
-    );
-  });
-
   it.each([
     ['0f0953e6-23ce-474c-b4be-87e1ab3cfa3a', { id: '0f0953e6-23ce-474c-b4be-87e1ab3cfa3a' }],
     ['0F0953E6-23CE-474C-B4BE-87E1AB3CFA3A', { id: '0f0953e6-23ce-474c-b4be-87e1ab3cfa3a' }],
@@ -49,6 +26,5 @@ describe('pathUserId', () => {
     const got = viaPath(value);
     if (typeof expected === 'string') expect(got).toMatchObject({ error: { status: 400, code: expected } });
     else expect(got).toEqual(expected);
-    expect(got).toEqual(viaSchema(value));
   });
 });

@@ -19,6 +19,11 @@ export type PatchUser = Schemas['PatchUser'];
 export type Health = Schemas['Health'];
 export type Readiness = Schemas['Readiness'];
 export type ListUsersQuery = NonNullable<operations['listUsers']['parameters']['query']>;
+/**
+ * openapi-fetch's client for this API. Named here so that the declarations refer to it by this name: inferred, the
+ * type is printed through the default import's namespace, which only `node16`/`nodenext` resolution can read.
+ */
+export type UsersApi = Client<paths>;
 
 export interface UsersClientOptions {
   /** Where the service is, e.g. https://usersvc.example.com (paths such as /api/v1/users are appended). */
@@ -144,7 +149,7 @@ export function createUsersClient(options: UsersClientOptions) {
    * The openapi-fetch client itself, for anything the methods below do not cover: the same key, request ids,
    * timeouts and retries, with openapi-fetch's `{ data, error, response }` results instead of thrown errors.
    */
-  const api: Client<paths> = createClient<paths>({ baseUrl, fetch: withRetries, headers: options.headers });
+  const api: UsersApi = createClient<paths>({ baseUrl, fetch: withRetries, headers: options.headers });
 
   /** Runs one call: its data on success, else a ProblemError, HttpError, TimeoutError or UsersvcError. */
   async function call<T>(
