@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { SchemaCheck } from '../db/schema';
 import type { ErrorCode } from '../errors';
-import type { Drain } from '../lifecycle';
+import type { Drain } from '../drain';
 import type { Logger } from '../logging';
 import type { Metrics } from '../metrics';
 
