@@ -4,12 +4,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { accessLogFields } from '../access-log';
 import { AppError, errors } from '../errors';
 import { createApiKeyCheck } from './auth';
-import { bodyLeftUnread, bodyRefusal, type BodyFields } from './body-limit';
+import { bodyRefusal, type BodyFields } from './body-limit';
 import { clientIp } from './client-ip';
 import { problemResponse } from './problem';
 import { requestIdFrom } from './request-id';
 import { redactUrl } from './request-log';
-import { originForm } from './request-target';
+import { originForm, splitTarget } from './request-target';
 import { API_RESPONSE_HEADERS } from './response-headers';
 import { createRouter } from './routing';
 import { traceFields } from './trace';
@@ -77,15 +77,15 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
     // rawUrl: the path as sent, when it had to be escaped for Express (see shared/http/framework.ts).
     const url = originForm(req.rawUrl ?? req.originalUrl ?? req.url ?? '/');
     const method = req.method ?? 'GET';
-    const queryStart = url.indexOf('?');
-    const path = queryStart === -1 ? url : url.slice(0, queryStart);
+    const { path, query } = splitTarget(url);
+    // A body refused at the front door (too large, a transfer coding we do not decode, too slow): whatever the route.
+    // Its unread bytes are still on the socket, so the reply closes the connection rather than read them.
+    const refused = bodyRefusal(req);
     let template = 'unmatched';
     let reply: ApiResponse;
     let failure: unknown;
 
     try {
-      // A body refused at the front door (too large, a transfer coding we do not decode, too slow): whatever the route.
-      const refused = bodyRefusal(req);
       if (refused) throw refused;
       const found = match(method, path);
       if (found.kind === 'found' && found.route.public) {
@@ -99,11 +99,10 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
       const request: ApiRequest = {
         method,
         path,
-        query: new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1)),
+        query: new URLSearchParams(query),
         params: found.params,
         headers: req.headers,
         rawBody: req.rawBody,
-        bodyTooLarge: req.bodyTooLarge === true,
         requestId,
       };
       reply = await found.route.handler(request, app);
@@ -115,8 +114,7 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
 
     let size: number;
     try {
-      // An unread refused body is still on the socket: close it rather than read it.
-      size = send(res, reply, bodyLeftUnread(req), requestId);
+      size = send(res, reply, refused !== undefined, requestId);
     } catch (error) {
       // A bug in writing the reply: the server answers 500 (shared/http/server.ts), still with the request id.
       if (!res.headersSent) res.setHeader('X-Request-ID', requestId);

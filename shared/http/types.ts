@@ -18,10 +18,8 @@ export interface ApiRequest {
   /** Path parameters captured by the route template, already URL-decoded. */
   params: Record<string, string>;
   headers: IncomingHttpHeaders;
-  /** The body's bytes when one was sent and fit within the limit. */
+  /** The body's bytes when one was sent (a body over the limit is refused before any handler runs). */
   rawBody?: Buffer;
-  /** Set when the body exceeded the limit; its bytes were not kept. */
-  bodyTooLarge: boolean;
   requestId: string;
 }
 

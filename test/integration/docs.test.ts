@@ -6,7 +6,8 @@ import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadedDocsFiles } from '../../functions/docs/assets';
-import { acceptsGzip, notModified } from '../../functions/docs/handlers';
+import { acceptsGzip } from '../../functions/docs/handlers';
+import { noneMatchHits } from '../../shared/http/preconditions';
 import { setups, useApp } from '../support/app';
 import { call } from '../support/http';
 
@@ -150,11 +151,11 @@ describe('the /docs caching rules', () => {
   });
 
   it('compares If-None-Match weakly', () => {
-    expect(notModified('"a"', '"a"')).toBe(true);
-    expect(notModified('W/"a"', '"a"')).toBe(true);
-    expect(notModified('"b", "a"', '"a"')).toBe(true);
-    expect(notModified('*', '"a"')).toBe(true);
-    expect(notModified('"b"', '"a"')).toBe(false);
-    expect(notModified(undefined, '"a"')).toBe(false);
+    expect(noneMatchHits('"a"', '"a"')).toBe(true);
+    expect(noneMatchHits('W/"a"', '"a"')).toBe(true);
+    expect(noneMatchHits('"b", "a"', '"a"')).toBe(true);
+    expect(noneMatchHits('*', '"a"')).toBe(true);
+    expect(noneMatchHits('"b"', '"a"')).toBe(false);
+    expect(noneMatchHits(undefined, '"a"')).toBe(false);
   });
 });
