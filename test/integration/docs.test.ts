@@ -8,7 +8,7 @@ import path from 'node:path';
 import { loadedDocsFiles } from '../../functions/docs/assets';
 import { acceptsGzip } from '../../functions/docs/handlers';
 import { noneMatchHits } from '../../shared/http/preconditions';
-import { setups, useApp } from '../support/app';
+import { useApp } from '../support/app';
 import { call } from '../support/http';
 
 const KEY = 'docs-key-0123456789abcdef';
@@ -46,8 +46,8 @@ describe('the /docs page before anyone opens it', () => {
   });
 });
 
-describe.each(setups(['embedded']))('GET /docs ($via)', ({ via }) => {
-  const service = useApp({ via, env: { API_KEY: KEY } });
+describe('GET /docs', () => {
+  const service = useApp({ env: { API_KEY: KEY } });
 
   it('serves the page without a key, relative URLs only, under a policy that allows this origin alone', async () => {
     const page = await rawGet(`${service.url}/docs`);
