@@ -13,8 +13,8 @@ export interface Logger {
   info(message: string, fields?: object): void;
   debug(message: string, fields?: object): void;
   /**
-   * The one line per request (shared/access-log.ts), written with the rest of its event-loop turn, see createLogger. A `stack` field makes it an Error
-   * Reporting event: the stack becomes its message (see errorEvent).
+   * The one line per request (shared/access-log.ts), written with the rest of its event-loop turn, see createLogger.
+   * A `stack` field makes it an Error Reporting event: the stack becomes its message (see errorEvent).
    */
   request(level: 'info' | 'warn' | 'error', message: string, fields: object): void;
   /** Flushes and closes the transports; the last call at shutdown. */

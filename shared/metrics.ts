@@ -41,7 +41,7 @@ const header = (name: string, help: string, type: string) => `# HELP ${name} ${h
 
 /**
  * The request metrics are updated on every request, so they are plain numbers behind three Map lookups rather than
- * prom-client metrics, whose label hashing cost about 3 µs a request (bench/README.md). Method, route template and
+ * prom-client metrics, whose label hashing costs each request more (bench/README.md). Method, route template and
  * status class are bounded: Node's parser accepts only the methods it knows, and the route is a template.
  */
 export function createMetrics(poolStats: () => PoolStats): Metrics {
