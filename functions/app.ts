@@ -3,7 +3,7 @@
 // functions/main.ts and functions/index.ts build the app from the environment, and each test builds its own.
 import type { Config } from '../shared/config';
 import type { Database } from '../shared/db/database';
-import { createDrain, type Drain } from '../shared/lifecycle';
+import { createDrain, type Drain } from '../shared/drain';
 import type { Logger } from '../shared/logging';
 import { createMetrics } from '../shared/metrics';
 import { createSchemaCheck, schemaGated } from '../shared/db/schema';

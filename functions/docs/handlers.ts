@@ -2,6 +2,7 @@
 // an ETag and is revalidated on each use (Cache-Control: no-cache), so a reload costs a 304 and an upgrade of
 // swagger-ui-dist is picked up at once; text is gzipped for clients that accept it.
 import { errors } from '../../shared/errors';
+import { noneMatchHits } from '../../shared/http/preconditions';
 import type { ApiRequest, ApiResponse, Handler } from '../../shared/http/types';
 import { isAssetName, loadAsset, loadPage, type Asset } from './assets';
 import { PAGE_SECURITY_POLICY } from './page';
@@ -20,14 +21,6 @@ export function acceptsGzip(header: string | undefined): boolean {
   return gzip ?? any;
 }
 
-/** If-None-Match against an ETag, by weak comparison (RFC 9110 13.1.2): `*`, or any listed tag with W/ ignored. */
-export function notModified(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  if (ifNoneMatch.trim() === '*') return true;
-  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
-  return ifNoneMatch.split(',').some((tag) => opaque(tag) === opaque(etag));
-}
-
 function serve(request: ApiRequest, asset: Asset, extraHeaders: Record<string, string> = {}): ApiResponse {
   const encoding = request.headers['accept-encoding'];
   const gzipped =
@@ -36,11 +29,10 @@ function serve(request: ApiRequest, asset: Asset, extraHeaders: Record<string, s
   const headers: Record<string, string> = {
     ETag: representation.etag,
     'Cache-Control': 'no-cache',
-    'X-Content-Type-Options': 'nosniff',
     ...(asset.gzipped ? { Vary: 'Accept-Encoding' } : {}),
     ...extraHeaders,
   };
-  if (notModified(request.headers['if-none-match'], representation.etag)) return { status: 304, headers };
+  if (noneMatchHits(request.headers['if-none-match'], representation.etag)) return { status: 304, headers };
   if (gzipped) headers['Content-Encoding'] = 'gzip';
   return { status: 200, body: representation.body, contentType: asset.contentType, headers };
 }

@@ -17,7 +17,7 @@ export function userResponse(
 
 /** 304 without a body when the client's If-None-Match already names this version, else 200 with the user. */
 export function conditionalUserResponse(request: ApiRequest, found: VersionedUser): ApiResponse {
-  if (noneMatchHits(request.headers['if-none-match'], found.version)) {
+  if (noneMatchHits(request.headers['if-none-match'], etagOf(found.version))) {
     return { status: 304, headers: { ETag: etagOf(found.version), 'Cache-Control': CACHE_CONTROL } };
   }
   return userResponse(200, found);

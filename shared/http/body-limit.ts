@@ -30,9 +30,6 @@ export function bodyRefusal(request: BodyFields): AppError | undefined {
   return undefined;
 }
 
-/** Whether the response must close the connection: a refused body's unread bytes are still on it. */
-export const bodyLeftUnread = (request: BodyFields): boolean => bodyRefusal(request) !== undefined;
-
 /**
  * Called when the server's request timeout fires on a connection: if a body is being read there, the read ends and
  * the request goes on to the pipeline marked timedOut (408). False when no body read was under way.

@@ -9,6 +9,7 @@ import { MAX_BODY_BYTES } from './limits';
 import { send } from './pipeline';
 import { problemResponse } from './problem';
 import { requestIdFrom } from './request-id';
+import { splitTarget } from './request-target';
 
 type Request = IncomingMessage & BodyFields & { rawUrl?: string };
 type Done = (error?: unknown) => void;
@@ -30,9 +31,7 @@ const FRAMEWORK_IGNORED_ROUTE = /^\/(favicon\.ico|robots\.txt)(\/|$)/i;
  */
 function shieldFromFrameworkRoutes(request: Request): void {
   const url = request.url ?? '/';
-  const queryStart = url.indexOf('?');
-  const path = queryStart === -1 ? url : url.slice(0, queryStart);
-  const query = queryStart === -1 ? '' : url.slice(queryStart);
+  const { path, query } = splitTarget(url);
   let decodable = true;
   if (path.includes('%')) {
     try {
@@ -43,7 +42,7 @@ function shieldFromFrameworkRoutes(request: Request): void {
   }
   if (decodable && path.startsWith('/') && !FRAMEWORK_IGNORED_ROUTE.test(path)) return;
   request.rawUrl = url;
-  request.url = `/${encodeURIComponent(path)}${query}`;
+  request.url = `/${encodeURIComponent(path)}${query === undefined ? '' : `?${query}`}`;
 }
 
 /** What reaches Express's final handler (an error from its own middleware, or no route): problem details. */

@@ -1,6 +1,5 @@
 // Turns a request's body into a JSON value, or the exact 4xx that says why it cannot be one.
 import { errors } from '../errors';
-import { MAX_BODY_BYTES } from './limits';
 import type { ApiRequest } from './types';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -13,7 +12,6 @@ function isJsonMediaType(contentType: string | undefined): boolean {
 }
 
 export function jsonBody(request: ApiRequest): unknown {
-  if (request.bodyTooLarge || (request.rawBody?.length ?? 0) > MAX_BODY_BYTES) throw errors.payloadTooLarge();
   const encoding = request.headers['content-encoding'];
   const compressed = encoding !== undefined && encoding.trim().toLowerCase() !== 'identity';
   if (compressed || !isJsonMediaType(request.headers['content-type'])) throw errors.unsupportedMediaType();

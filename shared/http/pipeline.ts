@@ -1,15 +1,15 @@
 // Turns a set of routes into one Functions Framework HTTP function: request id, auth, routing, the
 // handler, errors as problem details, and one log line per request. Every target is built by it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { accessLogFields } from '../access-log';
 import { AppError, errors } from '../errors';
 import { createApiKeyCheck } from './auth';
-import { bodyLeftUnread, bodyRefusal, type BodyFields } from './body-limit';
+import { bodyRefusal, type BodyFields } from './body-limit';
 import { clientIp } from './client-ip';
-import { RequestLogFields } from '../request-line';
 import { problemResponse } from './problem';
 import { requestIdFrom } from './request-id';
 import { redactUrl } from './request-log';
-import { originForm } from './request-target';
+import { originForm, splitTarget } from './request-target';
 import { API_RESPONSE_HEADERS } from './response-headers';
 import { createRouter } from './routing';
 import { traceFields } from './trace';
@@ -24,38 +24,37 @@ export type HttpFunction = (request: IncomingRequest, response: ServerResponse) 
 
 /**
  * Writes a reply; returns the body's size in bytes. Every header goes to writeHead in one object: a header set
- * before with setHeader would send Node's writeHead down its slow path, validating and storing each one again. The
- * object is built one header at a time, the reply's replacing the API's of the same name: merged by spreading the
- * two (`{ ...API_RESPONSE_HEADERS, ...reply.headers }`, one name in both) it cost Node 20 about 4 µs a response more,
- * and Node 24 about 0.5 (bench/README.md).
+ * before with setHeader would be validated and stored twice. The reply's own headers override the API's.
  */
 export function send(res: ServerResponse, reply: ApiResponse, closeConnection: boolean, requestId?: string): number {
-  const own = reply.headers ?? {};
-  const headers: Record<string, string | number> = {};
-  for (const name in API_RESPONSE_HEADERS) {
-    if (!Object.hasOwn(own, name)) headers[name] = API_RESPONSE_HEADERS[name] as string;
-  }
-  for (const name in own) headers[name] = own[name] as string;
-  if (requestId !== undefined) headers['X-Request-ID'] = requestId;
-  if (closeConnection) headers.Connection = 'close';
+  const headers: Record<string, string | number> = {
+    ...API_RESPONSE_HEADERS,
+    ...reply.headers,
+    ...(requestId !== undefined && { 'X-Request-ID': requestId }),
+    ...(closeConnection && { Connection: 'close' }),
+  };
   if (reply.body === undefined) {
     res.writeHead(reply.status, headers);
     res.end();
     return 0;
   }
   if (Buffer.isBuffer(reply.body)) {
-    headers['Content-Type'] = reply.contentType ?? 'application/octet-stream';
-    headers['Content-Length'] = reply.body.length;
-    res.writeHead(reply.status, headers);
+    res.writeHead(reply.status, {
+      ...headers,
+      'Content-Type': reply.contentType ?? 'application/octet-stream',
+      'Content-Length': reply.body.length,
+    });
     res.end(reply.body);
     return reply.body.length;
   }
   // A string body is already text (the metrics exposition); anything else is sent as JSON.
   const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
   const size = Buffer.byteLength(payload);
-  headers['Content-Type'] = `${reply.contentType ?? 'application/json'}; charset=utf-8`;
-  headers['Content-Length'] = size;
-  res.writeHead(reply.status, headers);
+  res.writeHead(reply.status, {
+    ...headers,
+    'Content-Type': `${reply.contentType ?? 'application/json'}; charset=utf-8`,
+    'Content-Length': size,
+  });
   res.end(payload);
   return size;
 }
@@ -78,15 +77,15 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
     // rawUrl: the path as sent, when it had to be escaped for Express (see shared/http/framework.ts).
     const url = originForm(req.rawUrl ?? req.originalUrl ?? req.url ?? '/');
     const method = req.method ?? 'GET';
-    const queryStart = url.indexOf('?');
-    const path = queryStart === -1 ? url : url.slice(0, queryStart);
+    const { path, query } = splitTarget(url);
+    // A body refused at the front door (too large, a transfer coding we do not decode, too slow): whatever the route.
+    // Its unread bytes are still on the socket, so the reply closes the connection rather than read them.
+    const refused = bodyRefusal(req);
     let template = 'unmatched';
     let reply: ApiResponse;
     let failure: unknown;
 
     try {
-      // A body refused at the front door (too large, a transfer coding we do not decode, too slow): whatever the route.
-      const refused = bodyRefusal(req);
       if (refused) throw refused;
       const found = match(method, path);
       if (found.kind === 'found' && found.route.public) {
@@ -100,11 +99,10 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
       const request: ApiRequest = {
         method,
         path,
-        query: new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1)),
+        query: new URLSearchParams(query),
         params: found.params,
         headers: req.headers,
         rawBody: req.rawBody,
-        bodyTooLarge: req.bodyTooLarge === true,
         requestId,
       };
       reply = await found.route.handler(request, app);
@@ -116,8 +114,7 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
 
     let size: number;
     try {
-      // An unread refused body is still on the socket: close it rather than read it.
-      size = send(res, reply, bodyLeftUnread(req), requestId);
+      size = send(res, reply, refused !== undefined, requestId);
     } catch (error) {
       // A bug in writing the reply: the server answers 500 (shared/http/server.ts), still with the request id.
       if (!res.headersSent) res.setHeader('X-Request-ID', requestId);
@@ -125,7 +122,7 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     metrics.requestFinished(method, template, reply.status, seconds);
-    const fields = new RequestLogFields(
+    const fields = accessLogFields(
       {
         requestMethod: method,
         requestUrl: redactUrl(url),

@@ -1,5 +1,5 @@
-// Conditional requests (RFC 9110 §13) on a user: its ETag is its version, strong; If-None-Match (weak comparison)
-// and If-Match (strong comparison). Either way an opaque tag matches only character for character (§8.8.3.2).
+// Conditional requests (RFC 9110 §13): If-None-Match (weak comparison) for every response with an ETag, If-Match
+// (strong comparison) on a user, whose ETag is its version, strong. Either way an opaque tag matches only character for character (§8.8.3.2).
 
 /** The strong entity tag of a user at a version. */
 export const etagOf = (version: string) => `"${version}"`;
@@ -26,9 +26,9 @@ export function ifMatchVersions(header: string | undefined): 'any' | string[] | 
     .map(([, , tag]) => tag as string);
 }
 
-/** Whether If-None-Match names this version (weak comparison, `*` for any): the client's copy is current (304). */
-export function noneMatchHits(header: string | undefined, version: string): boolean {
+/** Whether If-None-Match names this entity tag (weak comparison, `*` for any): the client's copy is current (304). */
+export function noneMatchHits(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
   if (header.trim() === '*') return true;
-  return [...header.matchAll(TAG)].some(([, , tag]) => tag === version);
+  return [...header.matchAll(TAG)].some(([, , tag]) => `"${tag}"` === etag);
 }

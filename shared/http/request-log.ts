@@ -1,4 +1,5 @@
 // What the request log may say about a request target: the values of secret query parameters are replaced.
+import { splitTarget } from './request-target';
 
 /**
  * Query parameters whose values never reach a log line. A name is compared after percent-decoding, lower-cased, with
@@ -29,10 +30,10 @@ function isSecret(rawName: string): boolean {
  * without a query string is returned as it is, so the request line pays for this only when there is a query.
  */
 export function redactUrl(url: string): string {
-  const queryStart = url.indexOf('?');
-  if (queryStart === -1) return url;
+  const { path, query } = splitTarget(url);
+  if (query === undefined) return url;
   // Parameters at even indices, the separators between them at odd ones.
-  const parts = url.slice(queryStart + 1).split(SEPARATORS);
+  const parts = query.split(SEPARATORS);
   let changed = false;
   for (let i = 0; i < parts.length; i += 2) {
     const part = parts[i] as string;
@@ -41,5 +42,5 @@ export function redactUrl(url: string): string {
     parts[i] = `${part.slice(0, equals + 1)}${REDACTED}`;
     changed = true;
   }
-  return changed ? `${url.slice(0, queryStart + 1)}${parts.join('')}` : url;
+  return changed ? `${path}?${parts.join('')}` : url;
 }

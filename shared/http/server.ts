@@ -4,7 +4,7 @@
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Config } from '../config';
-import type { Drain } from '../lifecycle';
+import type { Drain } from '../drain';
 import type { Logger } from '../logging';
 import { readBodyWithLimit, refusedUnread, timeOutBodyRead } from './body-limit';
 import { answerClientError, answerMissingHost, missingHost } from './client-errors';
@@ -40,15 +40,11 @@ export function createFunctionServer(fn: HttpFunction, { drain, logger, config }
   /**
    * Once draining has started, every response closes its connection so that keep-alive clients move elsewhere, those
    * already in flight included (a keep-alive connection that goes idle after server.close() stays open until
-   * keepAliveTimeout, 620 s, so the drain would only end at the SHUTDOWN_TIMEOUT_MS deadline). Decided as the headers
-   * are written (writeHead, which implicit headers go through too), so no response is tracked: a long-lived Set of
-   * the responses in flight made V8 promote each response's whole object graph to the old generation (its retired
-   * tables keep old-to-new references alive until a full GC): 1 MB a scavenge, 4x the pauses and 60 MB of RSS under
-   * load (bench/README.md).
+   * keepAliveTimeout, so the drain would only end at the SHUTDOWN_TIMEOUT_MS deadline). Decided as the headers are
+   * written (writeHead, which implicit headers go through too), so the server keeps no set of responses in flight.
    */
   class DrainingAwareResponse extends ServerResponse {
     // Node's writeHead takes (status, headers) or (status, reason, headers); passing all three on is the same call.
-    // Fixed parameters rather than a rest array: this runs for every response.
     override writeHead(statusCode: number, reason?: unknown, headers?: unknown): this {
       if (drain.isDraining()) this.shouldKeepAlive = false;
       return (super.writeHead as (status: number, reason?: unknown, headers?: unknown) => this).call(
@@ -118,9 +114,8 @@ const IDLE_SWEEP_MS = 50;
 /**
  * Stops accepting connections and resolves once every in-flight request has finished. A response whose keep-alive
  * headers went out before the drain (a slow reader) leaves an idle connection behind when it finishes, which nothing
- * else would close before keepAliveTimeout (620 s); so while closing, idle connections are closed every 50 ms. A
- * sweep rather than a 'finish' listener on every response: a second listener costs each request an array and a copy
- * of it on emit, for the few that finish during a drain.
+ * else would close before keepAliveTimeout (620 s); so while closing, idle connections are closed every 50 ms, which
+ * needs no listener on every response for the few that finish during a drain.
  */
 export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {

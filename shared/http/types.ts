@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { SchemaCheck } from '../db/schema';
 import type { ErrorCode } from '../errors';
-import type { Drain } from '../lifecycle';
+import type { Drain } from '../drain';
 import type { Logger } from '../logging';
 import type { Metrics } from '../metrics';
 
@@ -18,10 +18,8 @@ export interface ApiRequest {
   /** Path parameters captured by the route template, already URL-decoded. */
   params: Record<string, string>;
   headers: IncomingHttpHeaders;
-  /** The body's bytes when one was sent and fit within the limit. */
+  /** The body's bytes when one was sent (a body over the limit is refused before any handler runs). */
   rawBody?: Buffer;
-  /** Set when the body exceeded the limit; its bytes were not kept. */
-  bodyTooLarge: boolean;
   requestId: string;
 }
 

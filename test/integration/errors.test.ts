@@ -1,9 +1,9 @@
-// Every error row of the contract, in-process over real HTTP, both ways of serving: status, problem+json shape,
-// request id, no leaks.
-import http from 'node:http';
-import { setups, useApp } from '../support/app';
+// Every error row of the contract, in-process over real HTTP as production serves it: status, problem+json shape,
+// request id, no leaks (the framework's app: functions-framework.test.ts).
+import { useApp } from '../support/app';
 import { backends } from '../support/database';
 import { call, type Reply } from '../support/http';
+import { rawRequest } from '../support/node-request';
 import { exchangeRaw } from '../support/raw-socket';
 
 const PROBLEM = /^application\/problem\+json; charset=utf-8$/;
@@ -17,27 +17,10 @@ function expectProblem(reply: Reply, status: number, code: string) {
   expect(reply.text).not.toMatch(/at .*\.js:\d+|node_modules|SELECT|INSERT/);
 }
 
-/** Sends a raw request with node:http, for bodies fetch cannot express (declared-but-unsent, chunked). */
-function rawRequest(
-  url: string,
-  options: http.RequestOptions,
-  write: (request: http.ClientRequest) => void,
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(url, options, (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
-    });
-    request.on('error', reject);
-    write(request);
-  });
-}
-
 const validUser = (name: string) => ({ username: name, email: `${name}@example.com`, full_name: 'Valid Name' });
 
-describe.each(setups(backends))('error responses on $name', ({ backend, via }) => {
-  const running = useApp({ backend, via });
+describe.each(backends)('error responses on %s', (backend) => {
+  const running = useApp({ backend });
 
   it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
     const reply = await call(running.url, 'POST', '/api/v1/users', {

@@ -3,7 +3,7 @@
 import http, { type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { createDrain } from '../../shared/lifecycle';
+import { createDrain } from '../../shared/drain';
 import { createLogger } from '../../shared/logging';
 import { closeServer, createFunctionServer } from '../../shared/http/server';
 

@@ -1,6 +1,6 @@
 // Every row of the API table, in-process over real HTTP, on PGlite and (with DATABASE_URL) on PostgreSQL, served as
-// production serves it and through Functions Framework's own app.
-import { setups, useApp } from '../support/app';
+// production serves it (the framework's app: functions-framework.test.ts).
+import { useApp } from '../support/app';
 import { backends } from '../support/database';
 import { call } from '../support/http';
 import type { User } from '../../shared/users/repository';
@@ -15,8 +15,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[47][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 let counter = 0;
 const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${counter++}`;
 
-describe.each(setups(backends))('users API on $name', ({ backend, via }) => {
-  const running = useApp({ backend, via });
+describe.each(backends)('users API on %s', (backend) => {
+  const running = useApp({ backend });
   const create = (fields: Partial<Record<keyof User, unknown>>) =>
     call<User>(running.url, 'POST', '/api/v1/users', { json: fields });
   const newUser = async () => {

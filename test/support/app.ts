@@ -26,12 +26,6 @@ import { captureLogs, type LogCapture } from './logs';
 /** node: as the production entrypoint serves; functions-framework: as `functions-framework --target` does. */
 export type Via = 'node' | 'functions-framework';
 
-/** Every backend with both ways of serving. */
-export const setups = (backends: Backend[]) =>
-  backends.flatMap((backend) =>
-    (['node', 'functions-framework'] as const).map((via) => ({ backend, via, name: `${backend} via ${via}` })),
-  );
-
 export interface AppOptions {
   backend?: Backend;
   via?: Via;
