@@ -2,8 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from '../scripts/local-port';
 import { onCpu, pinning } from './cpus';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -38,19 +38,6 @@ export interface RunningServer {
   stop(): Promise<number | null>;
   /** Rejects if the process exits before stop() is called. */
   died: Promise<never>;
-}
-
-/** A port that was free a moment ago; the caller retries if another process takes it first. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

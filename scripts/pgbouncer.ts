@@ -3,10 +3,9 @@
 // Supavisor and RDS Proxy hand out server sessions per transaction the same way).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import { freePort, postgresAnswers } from './local-port';
 
 export const PGBOUNCER = '/usr/sbin/pgbouncer';
 
@@ -29,32 +28,6 @@ export interface PgBouncer {
   /** Everything PgBouncer logged so far. */
   output(): string;
   stop(): Promise<void>;
-}
-
-/** A port the kernel says is free now (PgBouncer cannot be told to take port 0 and report it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function acceptsConnections(port: number): Promise<boolean> {
-  const client = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 
 export async function startPgBouncer(options: PgBouncerOptions = {}): Promise<PgBouncer> {
@@ -106,7 +79,7 @@ export async function startPgBouncer(options: PgBouncerOptions = {}): Promise<Pg
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 15_000;
-  while (!(await acceptsConnections(port))) {
+  while (!(await postgresAnswers(port))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`pgbouncer did not start on ${port}:\n${log}`);

@@ -4,6 +4,14 @@ import { useApp } from '../support/app';
 import { call } from '../support/http';
 import { connectRaw, exchangeRaw, type RawConnection } from '../support/raw-socket';
 
+/** A create request's body for a user no other test has (username from the prefix and the time). */
+const newUserJson = (prefix: string, fullName: string) =>
+  JSON.stringify({
+    username: `${prefix}${Date.now().toString(36)}`,
+    email: `${prefix}@example.com`,
+    full_name: fullName,
+  });
+
 const REQUEST_TIMEOUT_MS = 1000;
 // Generous: the machine running the tests may be busy; what matters is that the connection does close.
 const CLOSES_WITHIN_MS = 15_000;
@@ -64,11 +72,7 @@ describe('the request timeout (REQUEST_TIMEOUT_MS)', () => {
   });
 
   it('serves a body that arrives in pieces within the timeout', async () => {
-    const body = JSON.stringify({
-      username: `slow${Date.now().toString(36)}`,
-      email: 'slow@example.com',
-      full_name: 'Slow Sender',
-    });
+    const body = newUserJson('slow', 'Slow Sender');
     const connection = await connectRaw(running.url);
     connection.socket.write(
       `POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
@@ -121,11 +125,7 @@ describe('Expect: 100-continue', () => {
   });
 
   it('answers an acceptable body with 100 Continue, then serves it', async () => {
-    const body = JSON.stringify({
-      username: `continue${Date.now().toString(36)}`,
-      email: 'continue@example.com',
-      full_name: 'Patient Sender',
-    });
+    const body = newUserJson('continue', 'Patient Sender');
     const connection = await connectRaw(running.url);
     connection.socket.write(head(Buffer.byteLength(body)));
     await connection.responses(1);

@@ -3,7 +3,8 @@
 // than the pooler's pool: the bound the production budget computes from (docs/ARCHITECTURE.md).
 import { Client } from 'pg';
 import { createPostgresDatabase, type TestDatabase } from '../support/database';
-import { freePort, havePgBouncer, startPgBouncer, type PgBouncer } from '../../scripts/pgbouncer';
+import { freePort } from '../../scripts/local-port';
+import { havePgBouncer, startPgBouncer, type PgBouncer } from '../../scripts/pgbouncer';
 import { startService, type Service } from '../support/service';
 import { WriteLoad } from './support/write-load';
 

@@ -2,10 +2,10 @@
 // is given every second, evaluates monitoring/'s rules every second, and answers PromQL over its HTTP API.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { freePort } from '../../../scripts/local-port';
 
 export interface Target {
   /** host:port of a running service. */
@@ -29,14 +29,6 @@ export interface Prometheus {
   rules(): Promise<{ name: string; query: string; type: string; health: string; lastError?: string }[]>;
   output(): string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

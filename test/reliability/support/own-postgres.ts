@@ -4,8 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
-import { freePort } from '../../../scripts/pgbouncer';
+import { freePort, postgresAnswers } from '../../../scripts/local-port';
 
 /** Debian's server binaries, newest version first; undefined when the server package is not installed. */
 export function postgresBinaries(): string | undefined {
@@ -39,19 +38,6 @@ function asPostgresUser(): string[] {
   return process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
 }
 
-async function acceptsConnections(port: number): Promise<boolean> {
-  const client = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 export async function startOwnPostgres(): Promise<OwnPostgres> {
   const bin = postgresBinaries();
   if (!bin) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql');
@@ -83,7 +69,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
     server = child;
     const deadline = Date.now() + 30_000;
-    while (!(await acceptsConnections(port))) {
+    while (!(await postgresAnswers(port))) {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`postgres did not start:\n${log}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
