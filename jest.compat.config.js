@@ -6,7 +6,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/compat'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': 'ts-jest' },
+  ...require('./test/support/jest-transform'),
   globalSetup: '<rootDir>/test/compat/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/compat/support/global-teardown.ts',
   testTimeout: 600_000,

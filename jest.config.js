@@ -6,7 +6,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/test/reliability/', '/test/compat/', '/test/e2e/', '/test/monitoring/'],
-  transform: { '^.+\\.ts$': 'ts-jest' },
+  ...require('./test/support/jest-transform'),
   testTimeout: 60_000,
   maxWorkers: 2,
 };

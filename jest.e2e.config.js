@@ -6,7 +6,7 @@ module.exports = {
   testEnvironment: '<rootDir>/test/support/worker-environment.js',
   roots: ['<rootDir>/test/e2e'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': 'ts-jest' },
+  ...require('./test/support/jest-transform'),
   testTimeout: 120_000,
   maxWorkers: 2,
 };

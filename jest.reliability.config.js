@@ -4,7 +4,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/reliability'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': 'ts-jest' },
+  ...require('./test/support/jest-transform'),
   testTimeout: 180_000,
   maxWorkers: 1,
 };

@@ -1,6 +1,7 @@
 // The app factory: given its configuration, database and logger, builds the `api` function (every route, the
 // target Knative serves) and one function per route. Nothing here reads the environment or holds process state:
 // functions/main.ts and functions/index.ts build the app from the environment, and each test builds its own.
+import { createAuthenticator } from '../shared/auth/authenticate';
 import type { Config } from '../shared/config';
 import type { Database } from '../shared/db/database';
 import { createDrain, type Drain } from '../shared/drain';
@@ -44,9 +45,13 @@ export function createApp({ config, db, logger, drain = createDrain() }: AppDepe
     logger,
     drain,
     metrics: createMetrics(() => db.stats()),
+    auth: createAuthenticator(config, logger),
     // Built at its first use, once: generating it (JSON Schema from zod) is start-up work no probe needs.
     get openApiDocument() {
-      document ??= openApiDocument(table, { authRequired: config.apiKeys.length > 0 });
+      document ??= openApiDocument(table, {
+        apiKeys: config.apiKeys.length + config.scopedApiKeys.length > 0,
+        bearer: config.bearer !== undefined,
+      });
       return document;
     },
   };

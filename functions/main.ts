@@ -40,6 +40,8 @@ async function main(): Promise<void> {
   );
 
   const sweep = startKeySweep(app.context.db, logger);
+  // The identity provider's keys, fetched before the first token needs them (logs a warning if it is unreachable).
+  void app.context.auth.warm();
 
   const server = createFunctionServer(app.api, { drain, logger, config });
   await new Promise<void>((resolve, reject) => {

@@ -7,4 +7,4 @@ import { openApiDocument } from '../shared/openapi';
 
 const [file = 'openapi.json'] = process.argv.slice(2);
 mkdirSync(path.dirname(file), { recursive: true });
-writeFileSync(file, `${JSON.stringify(openApiDocument(routes, { authRequired: true }), null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify(openApiDocument(routes, { apiKeys: true, bearer: true }), null, 2)}\n`);

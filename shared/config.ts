@@ -1,5 +1,6 @@
 // Reads and validates the environment once, at start-up, into one typed object; nothing else reads process.env.
 import { z } from 'zod';
+import { ALL_SCOPES, type Scope } from './auth/scopes';
 
 export type SslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
 
@@ -41,8 +42,12 @@ export interface Config {
   requestTimeoutMs: number;
   /** Open connections the server holds at most (0: no cap); idle keep-alive ones are closed to make room. */
   maxConnections: number;
-  /** Accepted API keys; empty means auth is off. Several keys allow rotation without downtime. */
+  /** Accepted API keys, each with every scope; several keys allow rotation without downtime. */
   apiKeys: string[];
+  /** API keys with a name (for the logs) and only the scopes given (API_KEYS). */
+  scopedApiKeys: ScopedApiKey[];
+  /** Bearer tokens (OAuth 2.0 / OIDC), when AUTH_ISSUER is set. With no keys and no issuer, auth is off. */
+  bearer?: BearerConfig;
   logFormat: 'json' | 'pretty';
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   /** Set on GCP; enables the Cloud Logging trace field. */
@@ -54,6 +59,25 @@ export interface Config {
   /** Error Reporting's serviceContext: Knative's K_SERVICE (else `usersvc`) and K_REVISION. */
   serviceName: string;
   serviceRevision?: string;
+}
+
+export interface ScopedApiKey {
+  name: string;
+  key: string;
+  scopes: Scope[];
+}
+
+export interface BearerConfig {
+  /** The `iss` tokens must carry; also where OIDC discovery finds the JWKS, unless jwksUrl is set. */
+  issuer: string;
+  /** Accepted `aud` values (any one). */
+  audiences: string[];
+  jwksUrl?: string;
+  /** Asymmetric algorithms only: `none` and HMAC are refused at start-up. */
+  algorithms: string[];
+  clockToleranceSeconds: number;
+  /** Scopes given to a principal (`sub`, or a verified `email`) on top of its token's: Google ID tokens carry none. */
+  grants: Record<string, Scope[]>;
 }
 
 /** A start-up failure that names the variable at fault; the entrypoint prints it as one line. */
@@ -106,6 +130,8 @@ const variables = {
   // Knative behind Google's external Application Load Balancer: the load balancer appends `<client>, <its own
   // address>`, the Knative gateway the Google front end's, queue-proxy the gateway's (docs/ARCHITECTURE.md).
   TRUSTED_PROXY_HOPS: { schema: integer(0, 20), default: '4' },
+  // How far a token's exp and nbf may be off the issuer's clock: a small allowance for clock drift.
+  AUTH_CLOCK_SKEW_SECONDS: { schema: integer(0, 300), default: '30' },
 } as const;
 
 type VariableName = keyof typeof variables;
@@ -168,6 +194,106 @@ const apiKeys = z
   )
   .pipe(z.array(z.string().min(16, 'must hold keys of at least 16 characters')));
 
+const json = z.string().transform((raw, context) => {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    context.addIssue({ code: 'custom', message: 'is not valid JSON' });
+    return z.NEVER;
+  }
+});
+
+const scopeList = z.array(z.enum(ALL_SCOPES, { error: `holds a scope other than ${ALL_SCOPES.join(', ')}` }));
+
+// Not echoed in errors: the keys are secrets.
+const scopedApiKeys = json.pipe(
+  z
+    .array(
+      z.strictObject(
+        {
+          name: z.string().regex(/^[\w.@-]{1,64}$/, 'needs names of 1 to 64 letters, digits, ".", "@", "-" or "_"'),
+          key: z.string().min(16, 'must hold keys of at least 16 characters'),
+          scopes: scopeList,
+        },
+        { error: 'must be a JSON array of {"name", "key", "scopes"}' },
+      ),
+      { error: 'must be a JSON array of {"name", "key", "scopes"}' },
+    )
+    .refine((keys) => new Set(keys.map((k) => k.name)).size === keys.length, 'has a name twice')
+    .refine((keys) => new Set(keys.map((k) => k.key)).size === keys.length, 'has a key twice'),
+);
+
+// Plain https, or http on this machine (an identity provider in a test or beside the service); never a key set
+// fetched over the network unencrypted.
+const authUrl = z
+  .string()
+  .refine((raw) => URL.canParse(raw), { message: 'is not a valid URL', abort: true })
+  .refine(
+    (raw) => {
+      const url = new URL(raw);
+      return (
+        url.protocol === 'https:' ||
+        (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname))
+      );
+    },
+    { message: 'must be an https:// URL (http:// only for localhost)' },
+  );
+
+const ASYMMETRIC = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
+const commaList = z.string().transform((raw) =>
+  raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);
+
+function readBearer(env: NodeJS.ProcessEnv): BearerConfig | undefined {
+  if (!env.AUTH_ISSUER) {
+    for (const name of ['AUTH_AUDIENCE', 'AUTH_JWKS_URL', 'AUTH_GRANTS'] as const) {
+      if (env[name]) throw new ConfigError(name, 'is set but AUTH_ISSUER is not (bearer tokens are off without it)');
+    }
+    return undefined;
+  }
+  const audiences = check('AUTH_AUDIENCE', commaList, env.AUTH_AUDIENCE ?? '', true);
+  if (audiences.length === 0) throw new ConfigError('AUTH_AUDIENCE', 'must be set when AUTH_ISSUER is');
+  return {
+    issuer: check('AUTH_ISSUER', authUrl, env.AUTH_ISSUER, true),
+    audiences,
+    jwksUrl: env.AUTH_JWKS_URL ? check('AUTH_JWKS_URL', authUrl, env.AUTH_JWKS_URL, true) : undefined,
+    algorithms: check(
+      'AUTH_ALGORITHMS',
+      commaList.pipe(
+        z
+          .array(z.enum(ASYMMETRIC, { error: `must be some of ${ASYMMETRIC.join(', ')}` }))
+          .min(1, 'must name at least one algorithm'),
+      ),
+      env.AUTH_ALGORITHMS || 'RS256,ES256',
+      true,
+    ),
+    clockToleranceSeconds: read(env, 'AUTH_CLOCK_SKEW_SECONDS'),
+    grants: env.AUTH_GRANTS
+      ? check(
+          'AUTH_GRANTS',
+          json.pipe(z.record(z.string().min(1), scopeList, { error: 'must be a JSON object of principal: [scopes]' })),
+          env.AUTH_GRANTS,
+          false,
+        )
+      : {},
+  };
+}
+
 /** Reads every setting from the environment; the entrypoints call it once, tests pass their own. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
@@ -182,6 +308,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: read(env, 'REQUEST_TIMEOUT_MS'),
     maxConnections: read(env, 'MAX_CONNECTIONS'),
     apiKeys: check('API_KEY', apiKeys, env.API_KEY ?? '', false),
+    scopedApiKeys: env.API_KEYS ? check('API_KEYS', scopedApiKeys, env.API_KEYS, false) : [],
+    bearer: readBearer(env),
     logFormat: read(env, 'LOG_FORMAT'),
     logLevel: read(env, 'LOG_LEVEL'),
     googleCloudProject: env.GOOGLE_CLOUD_PROJECT || undefined,

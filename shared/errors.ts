@@ -15,6 +15,8 @@ export interface ErrorDefinition {
 }
 
 const KIB = MAX_BODY_BYTES / 1024;
+// RFC 6750's challenge; the realm names the service.
+const BEARER = 'Bearer realm="usersvc"';
 
 export const errorCatalogue = {
   MALFORMED_JSON: {
@@ -37,15 +39,35 @@ export const errorCatalogue = {
     title: 'Malformed request',
     when: "Node's HTTP parser refused the request (e.g. both `Content-Length` and `Transfer-Encoding`, a folded or control character in a header, a bad chunk size, a lower-case method, no `Host`); answered before routing, the connection closes.",
   },
+  CREDENTIALS_CONFLICT: {
+    status: 400,
+    title: 'More than one credential',
+    when: 'Both bearer tokens and API keys are on, and the request sends both (a token in `Authorization` and an `X-API-Key`); send one.',
+  },
+  AUTHENTICATION_REQUIRED: {
+    status: 401,
+    title: 'Authentication required',
+    when: '`AUTH_ISSUER` is set and the request has no bearer token (nor an API key, where keys are also on); `WWW-Authenticate: Bearer` says so.',
+  },
+  TOKEN_INVALID: {
+    status: 401,
+    title: 'Token invalid',
+    when: 'The bearer token is expired, not yet valid, for another issuer or audience, signed with an algorithm or key the issuer does not use, malformed or over 8 KiB; `detail` and `WWW-Authenticate` (`error="invalid_token"`) say which.',
+  },
   API_KEY_MISSING: {
     status: 401,
     title: 'API key missing',
-    when: '`API_KEY` is set and the request has no `X-API-Key` header.',
+    when: 'API keys are on (`API_KEY` or `API_KEYS`), bearer tokens are not, and the request has no `X-API-Key` header.',
   },
   API_KEY_INVALID: {
     status: 403,
     title: 'API key invalid',
-    when: '`API_KEY` is set and `X-API-Key` matches none of its keys.',
+    when: 'The `X-API-Key` header (or `Authorization: ApiKey <key>`) matches none of the keys.',
+  },
+  INSUFFICIENT_SCOPE: {
+    status: 403,
+    title: 'Insufficient scope',
+    when: 'The token or API key is valid but lacks the route\'s scope (`users:read`, `users:write` or `metrics:read`); for a token, `WWW-Authenticate` names it (`error="insufficient_scope"`).',
   },
   ROUTE_NOT_FOUND: { status: 404, title: 'Route not found', when: 'No route has this path.' },
   USER_NOT_FOUND: { status: 404, title: 'User not found', when: 'No user has this id or username.' },
@@ -109,6 +131,11 @@ export const errorCatalogue = {
     title: 'Database unavailable',
     when: 'The database cannot be reached or timed out; `Retry-After` says when to retry.',
   },
+  IDENTITY_PROVIDER_UNAVAILABLE: {
+    status: 503,
+    title: 'Identity provider unavailable',
+    when: "The identity provider's signing keys could not be fetched to check the token (tokens whose keys are held keep working); `Retry-After` says when to retry.",
+  },
   SCHEMA_NOT_READY: {
     status: 503,
     title: 'Schema not ready',
@@ -149,6 +176,36 @@ export const errors = {
   malformedJson: () => AppError.make('MALFORMED_JSON', 'The body must be valid UTF-8 JSON.'),
   validationFailed: (fieldErrors: FieldError[]) =>
     AppError.make('VALIDATION_FAILED', 'The request has invalid fields; see errors.', { fieldErrors }),
+  credentialsConflict: () =>
+    AppError.make('CREDENTIALS_CONFLICT', 'Send one credential: a bearer token or an API key, once.', {
+      headers: { 'WWW-Authenticate': `${BEARER}, error="invalid_request"` },
+    }),
+  authenticationRequired: (apiKeysToo: boolean) =>
+    AppError.make(
+      'AUTHENTICATION_REQUIRED',
+      apiKeysToo
+        ? 'Send a bearer token in the Authorization header, or an API key in X-API-Key.'
+        : 'Send a bearer token in the Authorization header.',
+      { headers: { 'WWW-Authenticate': BEARER } },
+    ),
+  /** `problem` completes "The token …", e.g. "has expired". */
+  tokenInvalid: (problem: string) =>
+    AppError.make('TOKEN_INVALID', `The token ${problem}.`, {
+      headers: { 'WWW-Authenticate': `${BEARER}, error="invalid_token", error_description="The token ${problem}"` },
+    }),
+  insufficientScope: (scope: string, bearer: boolean) =>
+    AppError.make('INSUFFICIENT_SCOPE', `This request needs the ${scope} scope.`, {
+      headers: bearer ? { 'WWW-Authenticate': `${BEARER}, error="insufficient_scope", scope="${scope}"` } : undefined,
+    }),
+  identityProviderUnavailable: (cause: unknown) =>
+    AppError.make(
+      'IDENTITY_PROVIDER_UNAVAILABLE',
+      "The token's issuer could not be reached to check it; retry later.",
+      {
+        headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+        cause,
+      },
+    ),
   apiKeyMissing: () => AppError.make('API_KEY_MISSING', 'Send a valid API key in the X-API-Key header.'),
   apiKeyInvalid: () => AppError.make('API_KEY_INVALID', 'The X-API-Key header does not hold a valid key.'),
   routeNotFound: (path: string) => AppError.make('ROUTE_NOT_FOUND', `No route matches ${path}.`),

@@ -2,6 +2,7 @@
 // bodies and path parameters come from the zod schemas the handlers validate with, and the problem responses from
 // the error catalogue (those a handler raises, plus those the pipeline gives every route).
 import { z } from 'zod';
+import { SCOPES } from './auth/scopes';
 import { errorCatalogue, type ErrorCode } from './errors';
 import type { Route, SuccessDoc } from './http/types';
 import { RETRY_AFTER_SECONDS } from './http/limits';
@@ -79,8 +80,22 @@ const componentSchemas = () => ({
   },
 });
 
+const AUTH_CHALLENGE = {
+  'WWW-Authenticate': {
+    description: 'RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies',
+    schema: { type: 'string' },
+  },
+};
+
 // Headers a problem response carries, by code.
 const problemHeaders: Partial<Record<ErrorCode, Record<string, object>>> = {
+  CREDENTIALS_CONFLICT: AUTH_CHALLENGE,
+  AUTHENTICATION_REQUIRED: AUTH_CHALLENGE,
+  TOKEN_INVALID: AUTH_CHALLENGE,
+  INSUFFICIENT_SCOPE: AUTH_CHALLENGE,
+  IDENTITY_PROVIDER_UNAVAILABLE: {
+    'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
+  },
   METHOD_NOT_ALLOWED: { Allow: { description: 'The methods this path accepts', schema: { type: 'string' } } },
   SCHEMA_NOT_READY: {
     'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
@@ -130,15 +145,35 @@ function problemResponses(codes: readonly ErrorCode[]) {
   );
 }
 
-function operation(name: string, route: Route, authRequired: boolean) {
-  const secured = authRequired && !route.public;
-  // What the pipeline itself answers: the API key when it is on, 405 on a path's other methods, and a body refused
+/** Which credentials the service takes: the document declares those, each operation with its scope. */
+export interface AuthSchemes {
+  apiKeys: boolean;
+  bearer: boolean;
+}
+
+// What the pipeline answers about credentials, by the kinds the service takes.
+function authCodes({ apiKeys, bearer }: AuthSchemes): ErrorCode[] {
+  return [
+    ...(apiKeys ? (['API_KEY_MISSING', 'API_KEY_INVALID'] as const) : []),
+    ...(bearer ? (['AUTHENTICATION_REQUIRED', 'TOKEN_INVALID', 'IDENTITY_PROVIDER_UNAVAILABLE'] as const) : []),
+    ...(apiKeys && bearer ? (['CREDENTIALS_CONFLICT'] as const) : []),
+    ...(apiKeys || bearer ? (['INSUFFICIENT_SCOPE'] as const) : []),
+  ];
+}
+
+function operation(name: string, route: Route, auth: AuthSchemes) {
+  const scopes = route.scope === undefined ? [] : [route.scope];
+  const security = [
+    ...(auth.bearer && route.scope ? [{ bearer: scopes }] : []),
+    ...(auth.apiKeys && route.scope ? [{ apiKey: [] }] : []),
+  ];
+  // What the pipeline itself answers: credentials and scope when auth is on, 405 on a path's other methods, and a body refused
   // before routing whatever the method (too large, too slow to arrive, a transfer coding other than chunked); and
   // what the server answers for a request its HTTP parser refuses (shared/http/client-errors.ts).
   const codes: ErrorCode[] = [
     ...new Set<ErrorCode>([
       ...(route.errors ?? []),
-      ...(secured ? (['API_KEY_MISSING', 'API_KEY_INVALID'] as const) : []),
+      ...(route.scope ? authCodes(auth) : []),
       'METHOD_NOT_ALLOWED',
       'REQUEST_TIMEOUT',
       'PAYLOAD_TOO_LARGE',
@@ -168,7 +203,7 @@ function operation(name: string, route: Route, authRequired: boolean) {
     operationId: name,
     summary: route.summary,
     tags: [route.path.startsWith('/api/') ? 'users' : 'operations'],
-    security: secured ? [{ apiKey: [] }] : [],
+    security,
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: schemaRef(route.body) } } } }
@@ -180,13 +215,36 @@ function operation(name: string, route: Route, authRequired: boolean) {
   };
 }
 
-/** The document for these routes, less the undocumented; with authRequired, non-public operations need X-API-Key. */
-export function openApiDocument(routes: Record<string, Route>, options: { authRequired: boolean }) {
+const scopeList = Object.entries(SCOPES)
+  .map(([scope, what]) => `\`${scope}\` (${what.toLowerCase()})`)
+  .join(', ');
+
+// OpenAPI 3.1 lets a non-OAuth scheme's requirement list roles: an operation lists its scope under bearer (a key's
+// scopes are the operator's setting, not the caller's choice).
+const securitySchemes = {
+  bearer: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: `An access token (or Google ID token) from the service's identity provider. Scopes: ${scopeList}.`,
+  },
+  apiKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Key',
+    description:
+      'A key the operator gave you; also accepted as `Authorization: ApiKey <key>` (for Prometheus). A named key ' +
+      'holds the scopes it was given, an unnamed one all of them. Send a key or a token, not both.',
+  },
+};
+
+/** The document for these routes, less the undocumented; with auth on, operations declare the scope they need. */
+export function openApiDocument(routes: Record<string, Route>, auth: AuthSchemes) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [name, route] of Object.entries(routes)) {
     if (route.undocumented) continue;
     const path = route.path.replace(/:(\w+)/g, '{$1}');
-    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(name, route, options.authRequired) };
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(name, route, auth) };
   }
   return {
     openapi: '3.1.0',
@@ -203,7 +261,10 @@ export function openApiDocument(routes: Record<string, Route>, options: { authRe
     ],
     components: {
       schemas: componentSchemas(),
-      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } },
+      securitySchemes: {
+        ...(auth.bearer && { bearer: securitySchemes.bearer }),
+        ...(auth.apiKeys && { apiKey: securitySchemes.apiKey }),
+      },
     },
     paths,
   };

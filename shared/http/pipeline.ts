@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { accessLogFields } from '../access-log';
 import { AppError, errors } from '../errors';
-import { createApiKeyCheck } from './auth';
+import { ANONYMOUS, type Principal } from '../auth/principal';
 import { bodyRefusal, type BodyFields } from './body-limit';
 import { clientIp } from './client-ip';
 import { problemResponse } from './problem';
@@ -65,7 +65,7 @@ function severityOf(status: number): 'info' | 'warn' | 'error' {
 
 export function servePipeline(routes: readonly Route[], app: AppContext): HttpFunction {
   const match = createRouter(routes);
-  const checkApiKey = createApiKeyCheck(app.config.apiKeys);
+  const { auth } = app;
   const project = app.config.googleCloudProject;
   const trustedHops = app.config.trustedProxyHops;
   const { metrics, logger } = app;
@@ -82,20 +82,24 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
     // Its unread bytes are still on the socket, so the reply closes the connection rather than read them.
     const refused = bodyRefusal(req);
     let template = 'unmatched';
+    let principal: Principal = ANONYMOUS;
     let reply: ApiResponse;
     let failure: unknown;
 
     try {
       if (refused) throw refused;
       const found = match(method, path);
-      if (found.kind === 'found' && found.route.public) {
+      const scope = found.kind === 'found' ? found.route.scope : undefined;
+      if (found.kind === 'found' && scope === undefined) {
         template = found.route.path;
       } else {
-        checkApiKey(req.headers['x-api-key']);
+        // Credentials first: an unknown path is 401 to a stranger, so routes are not probed without them.
+        principal = await auth.authenticate(req.headers);
       }
       if (found.kind === 'not-found') throw errors.routeNotFound(path);
       if (found.kind === 'wrong-method') throw errors.methodNotAllowed(path, method, found.allow);
       template = found.route.path;
+      if (scope !== undefined) auth.authorize(principal, scope);
       const request: ApiRequest = {
         method,
         path,
@@ -104,6 +108,7 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
         headers: req.headers,
         rawBody: req.rawBody,
         requestId,
+        principal,
       };
       reply = await found.route.handler(request, app);
     } catch (error) {
@@ -138,6 +143,7 @@ export function servePipeline(routes: readonly Route[], app: AppContext): HttpFu
       // `stack` makes the line an Error Reporting event (see shared/logging.ts).
       reply.status >= 500 && failure !== undefined ? { error: describe(failure), stack: stackOf(failure) } : undefined,
       traceFields(req.headers, project),
+      principal,
     );
     logger.request(severityOf(reply.status), `${method} ${path} ${reply.status}`, fields);
   };

@@ -1,6 +1,9 @@
 // The request and response shapes the handlers work with (plain data, no framework objects), and what an app
 // hands every handler.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Authenticator } from '../auth/authenticate';
+import type { Principal } from '../auth/principal';
+import type { Scope } from '../auth/scopes';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { SchemaCheck } from '../db/schema';
@@ -21,6 +24,8 @@ export interface ApiRequest {
   /** The body's bytes when one was sent (a body over the limit is refused before any handler runs). */
   rawBody?: Buffer;
   requestId: string;
+  /** The caller, as authenticated; ANONYMOUS on public routes and when auth is off. */
+  principal: Principal;
 }
 
 export interface ApiResponse {
@@ -39,6 +44,8 @@ export interface AppContext {
   logger: Logger;
   drain: Drain;
   metrics: Metrics;
+  /** Checks credentials and scopes (shared/auth). */
+  auth: Authenticator;
   /** Whether the database has the schema this build needs; `db` already waits for it. */
   schema: SchemaCheck;
   /** The OpenAPI document of this app's routes, built once, when first read. */
@@ -63,8 +70,8 @@ export interface Route {
   /** Template with :name segments, e.g. /api/v1/users/id/:id; also the metrics label. */
   path: string;
   handler: Handler;
-  /** Probes and the document stay open when API_KEY is set. */
-  public?: boolean;
+  /** What a caller must hold when auth is on; a route without one is public (probes, the document, /docs). */
+  scope?: Scope;
   /** The OpenAPI operation: what it does, its input, and what it answers. */
   summary: string;
   /** Query parameters (name, JSON Schema, description). */

@@ -6,7 +6,7 @@ import type { Queryable } from '../db/database';
 import { retryWriteConflicts } from '../db/retry';
 import { errors } from '../errors';
 import type { ApiRequest, ApiResponse, AppContext } from '../http/types';
-import { callerScope, fingerprintOf, idempotencyKeyOf } from './key';
+import { fingerprintOf, idempotencyKeyOf } from './key';
 import { claimKey, findRecordedResponse, recordResponse, type RecordedResponse } from './store';
 
 /** Sent with a replayed response (as Stripe does), so a client can tell it from the first answer. */
@@ -40,12 +40,13 @@ export function idempotent(
 /** The keyed path: claim the key, replay or run the write, record its response, all in one transaction. */
 function writeOnce(
   request: ApiRequest,
-  { db, config }: Pick<AppContext, 'db' | 'config'>,
+  { db }: Pick<AppContext, 'db'>,
   operation: Operation,
   key: string,
   write: (db: Queryable) => Promise<ApiResponse>,
 ): Promise<ApiResponse> {
-  const scope = callerScope(request.headers, config);
+  // Keys are the caller's own: each API key's, each token subject's, or one set for all when auth is off.
+  const scope = request.principal.idempotencyScope;
   const fingerprint = fingerprintOf(operation.name, operation.input);
 
   return retryWriteConflicts(() =>

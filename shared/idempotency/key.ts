@@ -2,7 +2,6 @@
 // caller it belongs to, and a fingerprint of what was asked, so that a key reused for another request is caught.
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Config } from '../config';
 import { errors } from '../errors';
 
 /** The longest key accepted; a UUID (36) or a ULID (26) is the usual choice. */
@@ -37,15 +36,6 @@ export function idempotencyKeyOf(headers: IncomingHttpHeaders): string | undefin
             : undefined;
   if (problem) throw errors.validationFailed([{ field: FIELD, message: problem }]);
   return key;
-}
-
-/**
- * Whose key it is: each API key is its own scope (hashed, so the table holds no secret), and without API keys every
- * caller shares one. The pipeline has already checked the key, so it is one of the configured ones.
- */
-export function callerScope(headers: IncomingHttpHeaders, config: Pick<Config, 'apiKeys'>): string {
-  const apiKey = headers['x-api-key'];
-  return config.apiKeys.length > 0 && typeof apiKey === 'string' ? sha256(apiKey) : 'shared';
 }
 
 /** A digest of the operation and its validated input (key order fixed by the schemas): equal requests, equal digests. */

@@ -1,5 +1,6 @@
 // Idempotency-Key on POST and PATCH: a retry replays the first success and writes nothing; the same key with another
 // request is 422; a retry while the first runs is 409; a failed request records nothing; keys expire after 24 hours.
+import { ANONYMOUS } from '../../shared/auth/principal';
 import { startApp, useApp, type TestApp } from '../support/app';
 import { backends } from '../support/database';
 import { call, type Reply } from '../support/http';
@@ -265,7 +266,7 @@ describe.each(backends)('Idempotency-Key on %s', (backend) => {
         ),
     };
     const user = newUser();
-    const request = { headers: { 'idempotency-key': unique('key-') } } as unknown as ApiRequest;
+    const request = { headers: { 'idempotency-key': unique('key-') }, principal: ANONYMOUS } as unknown as ApiRequest;
     const write = async (tx: Pick<Database, 'query'>) => {
       await tx.query('INSERT INTO users (id, username, email, full_name) VALUES (gen_random_uuid(), $1, $2, $3)', [
         user.username,

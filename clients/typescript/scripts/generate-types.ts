@@ -15,7 +15,7 @@ const HEADER = `// Generated from the usersvc OpenAPI document by openapi-typesc
 `;
 
 export async function renderClientTypes(): Promise<string> {
-  const document = openApiDocument(routes, { authRequired: true }) as unknown as OpenAPI3;
+  const document = openApiDocument(routes, { apiKeys: true, bearer: true }) as unknown as OpenAPI3;
   const ast = await openapiTS(document, { alphabetize: false, immutable: false, excludeDeprecated: false });
   const options = await resolveConfig(CLIENT_TYPES_FILE);
   return format(HEADER + astToString(ast), { ...options, filepath: CLIENT_TYPES_FILE });

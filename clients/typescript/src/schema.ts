@@ -185,8 +185,12 @@ export interface components {
         | 'VALIDATION_FAILED'
         | 'UNSUPPORTED_TRANSFER_CODING'
         | 'MALFORMED_REQUEST'
+        | 'CREDENTIALS_CONFLICT'
+        | 'AUTHENTICATION_REQUIRED'
+        | 'TOKEN_INVALID'
         | 'API_KEY_MISSING'
         | 'API_KEY_INVALID'
+        | 'INSUFFICIENT_SCOPE'
         | 'ROUTE_NOT_FOUND'
         | 'USER_NOT_FOUND'
         | 'METHOD_NOT_ALLOWED'
@@ -201,6 +205,7 @@ export interface components {
         | 'HEADERS_TOO_LARGE'
         | 'INTERNAL'
         | 'DATABASE_UNAVAILABLE'
+        | 'IDENTITY_PROVIDER_UNAVAILABLE'
         | 'SCHEMA_NOT_READY';
       request_id: string;
       errors?: {
@@ -459,27 +464,33 @@ export interface operations {
           'text/plain': string;
         };
       };
-      /** @description Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
+      /** @description More than one credential (`CREDENTIALS_CONFLICT`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
       400: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description API key missing (`API_KEY_MISSING`) */
+      /** @description API key missing (`API_KEY_MISSING`); Authentication required (`AUTHENTICATION_REQUIRED`); Token invalid (`TOKEN_INVALID`) */
       401: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description API key invalid (`API_KEY_INVALID`) */
+      /** @description API key invalid (`API_KEY_INVALID`); Insufficient scope (`INSUFFICIENT_SCOPE`) */
       403: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -518,6 +529,17 @@ export interface operations {
       /** @description Request header fields too large (`HEADERS_TOO_LARGE`) */
       431: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Identity provider unavailable (`IDENTITY_PROVIDER_UNAVAILABLE`) */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -548,27 +570,33 @@ export interface operations {
           'application/json': components['schemas']['UserPage'];
         };
       };
-      /** @description Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
+      /** @description Validation failed (`VALIDATION_FAILED`); More than one credential (`CREDENTIALS_CONFLICT`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
       400: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description API key missing (`API_KEY_MISSING`) */
+      /** @description API key missing (`API_KEY_MISSING`); Authentication required (`AUTHENTICATION_REQUIRED`); Token invalid (`TOKEN_INVALID`) */
       401: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description API key invalid (`API_KEY_INVALID`) */
+      /** @description API key invalid (`API_KEY_INVALID`); Insufficient scope (`INSUFFICIENT_SCOPE`) */
       403: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -613,7 +641,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Database unavailable (`DATABASE_UNAVAILABLE`); Schema not ready (`SCHEMA_NOT_READY`) */
+      /** @description Database unavailable (`DATABASE_UNAVAILABLE`); Identity provider unavailable (`IDENTITY_PROVIDER_UNAVAILABLE`); Schema not ready (`SCHEMA_NOT_READY`) */
       503: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -657,27 +685,33 @@ export interface operations {
           'application/json': components['schemas']['User'];
         };
       };
-      /** @description Malformed JSON (`MALFORMED_JSON`); Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
+      /** @description Malformed JSON (`MALFORMED_JSON`); Validation failed (`VALIDATION_FAILED`); More than one credential (`CREDENTIALS_CONFLICT`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
       400: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description API key missing (`API_KEY_MISSING`) */
+      /** @description API key missing (`API_KEY_MISSING`); Authentication required (`AUTHENTICATION_REQUIRED`); Token invalid (`TOKEN_INVALID`) */
       401: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description API key invalid (`API_KEY_INVALID`) */
+      /** @description API key invalid (`API_KEY_INVALID`); Insufficient scope (`INSUFFICIENT_SCOPE`) */
       403: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -751,7 +785,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Database unavailable (`DATABASE_UNAVAILABLE`); Schema not ready (`SCHEMA_NOT_READY`) */
+      /** @description Database unavailable (`DATABASE_UNAVAILABLE`); Identity provider unavailable (`IDENTITY_PROVIDER_UNAVAILABLE`); Schema not ready (`SCHEMA_NOT_READY`) */
       503: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -798,27 +832,33 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
+      /** @description Validation failed (`VALIDATION_FAILED`); More than one credential (`CREDENTIALS_CONFLICT`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
       400: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description API key missing (`API_KEY_MISSING`) */
+      /** @description API key missing (`API_KEY_MISSING`); Authentication required (`AUTHENTICATION_REQUIRED`); Token invalid (`TOKEN_INVALID`) */
       401: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description API key invalid (`API_KEY_INVALID`) */
+      /** @description API key invalid (`API_KEY_INVALID`); Insufficient scope (`INSUFFICIENT_SCOPE`) */
       403: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -872,7 +912,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Database unavailable (`DATABASE_UNAVAILABLE`); Schema not ready (`SCHEMA_NOT_READY`) */
+      /** @description Database unavailable (`DATABASE_UNAVAILABLE`); Identity provider unavailable (`IDENTITY_PROVIDER_UNAVAILABLE`); Schema not ready (`SCHEMA_NOT_READY`) */
       503: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -906,27 +946,33 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
+      /** @description Validation failed (`VALIDATION_FAILED`); More than one credential (`CREDENTIALS_CONFLICT`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
       400: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description API key missing (`API_KEY_MISSING`) */
+      /** @description API key missing (`API_KEY_MISSING`); Authentication required (`AUTHENTICATION_REQUIRED`); Token invalid (`TOKEN_INVALID`) */
       401: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description API key invalid (`API_KEY_INVALID`) */
+      /** @description API key invalid (`API_KEY_INVALID`); Insufficient scope (`INSUFFICIENT_SCOPE`) */
       403: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -989,7 +1035,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Database unavailable (`DATABASE_UNAVAILABLE`); Schema not ready (`SCHEMA_NOT_READY`) */
+      /** @description Database unavailable (`DATABASE_UNAVAILABLE`); Identity provider unavailable (`IDENTITY_PROVIDER_UNAVAILABLE`); Schema not ready (`SCHEMA_NOT_READY`) */
       503: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -1035,27 +1081,33 @@ export interface operations {
           'application/json': components['schemas']['User'];
         };
       };
-      /** @description Malformed JSON (`MALFORMED_JSON`); Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
+      /** @description Malformed JSON (`MALFORMED_JSON`); Validation failed (`VALIDATION_FAILED`); More than one credential (`CREDENTIALS_CONFLICT`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
       400: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description API key missing (`API_KEY_MISSING`) */
+      /** @description API key missing (`API_KEY_MISSING`); Authentication required (`AUTHENTICATION_REQUIRED`); Token invalid (`TOKEN_INVALID`) */
       401: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description API key invalid (`API_KEY_INVALID`) */
+      /** @description API key invalid (`API_KEY_INVALID`); Insufficient scope (`INSUFFICIENT_SCOPE`) */
       403: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -1147,7 +1199,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Database unavailable (`DATABASE_UNAVAILABLE`); Schema not ready (`SCHEMA_NOT_READY`) */
+      /** @description Database unavailable (`DATABASE_UNAVAILABLE`); Identity provider unavailable (`IDENTITY_PROVIDER_UNAVAILABLE`); Schema not ready (`SCHEMA_NOT_READY`) */
       503: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -1194,27 +1246,33 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Validation failed (`VALIDATION_FAILED`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
+      /** @description Validation failed (`VALIDATION_FAILED`); More than one credential (`CREDENTIALS_CONFLICT`); Unsupported transfer coding (`UNSUPPORTED_TRANSFER_CODING`); Malformed request (`MALFORMED_REQUEST`) */
       400: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description API key missing (`API_KEY_MISSING`) */
+      /** @description API key missing (`API_KEY_MISSING`); Authentication required (`AUTHENTICATION_REQUIRED`); Token invalid (`TOKEN_INVALID`) */
       401: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description API key invalid (`API_KEY_INVALID`) */
+      /** @description API key invalid (`API_KEY_INVALID`); Insufficient scope (`INSUFFICIENT_SCOPE`) */
       403: {
         headers: {
+          /** @description RFC 6750: `Bearer realm="usersvc"`, with `error` (and `scope`) where it applies */
+          'WWW-Authenticate'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -1268,7 +1326,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Database unavailable (`DATABASE_UNAVAILABLE`); Schema not ready (`SCHEMA_NOT_READY`) */
+      /** @description Database unavailable (`DATABASE_UNAVAILABLE`); Identity provider unavailable (`IDENTITY_PROVIDER_UNAVAILABLE`); Schema not ready (`SCHEMA_NOT_READY`) */
       503: {
         headers: {
           /** @description Seconds to wait before retrying */
