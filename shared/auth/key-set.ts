@@ -1,5 +1,5 @@
 // The issuer's signing keys: found by OIDC discovery (or at AUTH_JWKS_URL), held by jose's remote key set, fetched
-// again when a token names a key we do not have (at most every 30 s), so the issuer's key rotation needs no restart.
+// again when a token names a key we do not have (at most every 5 s), so the issuer's key rotation needs no restart.
 import { createRemoteJWKSet, errors as jose, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { BearerConfig } from '../config';
@@ -10,7 +10,9 @@ const FETCH_TIMEOUT_MS = 3_000;
 const RETRY_AFTER_FAILURE_MS = 5_000;
 // Keys are fetched again in the background this often, so a key the issuer withdrew stops verifying.
 const REFRESH_AFTER_MS = 10 * 60_000;
-const UNKNOWN_KEY_COOLDOWN_MS = 30_000;
+// A token naming a key we lack makes us fetch the set again, at most this often: a provider that signs with a key the
+// moment it publishes it is believed within seconds, and a flood of made-up key ids costs it one request per 5 s.
+const UNKNOWN_KEY_COOLDOWN_MS = 5_000;
 
 /** The identity provider could not be asked for its keys: the request gets 503, not 401. */
 export class IdentityProviderUnavailable extends Error {
