@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { seedDemoUsers } from '../../shared/db/seed';
-import { useApp } from '../support/app';
+import { startTokenIssuer, TEST_AUDIENCE, type TokenIssuer } from '../../scripts/token-issuer';
+import { startApp, useApp, type TestApp } from '../support/app';
 import { backends } from '../support/database';
 import { call } from '../support/http';
 import { ROOT } from '../support/service';
@@ -141,6 +142,45 @@ async function openPage(url: string) {
     expect(requests.map((url) => new URL(url).pathname)).toEqual(
       expect.arrayContaining(['/docs', '/docs/swagger-ui-bundle.js', '/openapi.json', '/api/v1/users']),
     );
+  }, 120_000);
+});
+
+(haveChromium ? describe : describe.skip)('the /docs page with bearer tokens on', () => {
+  let issuer: TokenIssuer | undefined;
+  let service: TestApp | undefined;
+  beforeAll(async () => {
+    issuer = await startTokenIssuer('RS256');
+    service = await startApp({ env: { AUTH_ISSUER: issuer.issuer, AUTH_AUDIENCE: TEST_AUDIENCE } });
+  });
+  afterAll(async () => {
+    await service?.close();
+    await issuer?.close();
+  });
+
+  it('takes a token in Authorize and sends it as Authorization: Bearer', async () => {
+    if (!service || !issuer) throw new Error('not started');
+    const token = await issuer.mint({ scope: 'users:read' });
+    const { page, problems } = await openPage(`${service.url}/docs`);
+    try {
+      await page.locator('.opblock').first().waitFor({ timeout: 30_000 });
+      await page.locator('.btn.authorize').click();
+      await page.locator('.modal-ux input').fill(token);
+      await page.locator('.modal-ux .auth-btn-wrapper .authorize').click();
+      await page.locator('.modal-ux .btn-done').click();
+
+      const operation = page.locator('#operations-users-listUsers');
+      await operation.locator('.opblock-summary').click();
+      await operation.locator('.try-out__btn').click();
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/users'),
+        operation.locator('.execute').click(),
+      ]);
+      expect(response.status()).toBe(200);
+      expect(await response.request().headerValue('authorization')).toBe(`Bearer ${token}`);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
   }, 120_000);
 });
 

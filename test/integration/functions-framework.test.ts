@@ -3,7 +3,8 @@
 // node:http as production serves it; this one proves the framework path answers alike.
 import { routes } from '../../functions/routes';
 import { errorCatalogue, type ErrorCode } from '../../shared/errors';
-import { useApp } from '../support/app';
+import { startTokenIssuer, TEST_AUDIENCE, type TokenIssuer } from '../../scripts/token-issuer';
+import { startApp, useApp, type TestApp } from '../support/app';
 import { backends } from '../support/database';
 import { call, type Reply } from '../support/http';
 import { rawRequest } from '../support/node-request';
@@ -21,6 +22,8 @@ const NOT_ON_THIS_PATH: ErrorCode[] = [
   'WRITE_CONFLICT',
   'IDEMPOTENCY_KEY_IN_USE',
   'SCHEMA_NOT_READY',
+  // An identity provider that cannot be reached: test/integration/bearer.test.ts.
+  'IDENTITY_PROVIDER_UNAVAILABLE',
 ];
 
 let counter = 0;
@@ -137,6 +140,36 @@ describe('API keys through Functions Framework', () => {
     expectProblem(await call(running.url, 'GET', '/api/v1/users', wrong), 403, 'API_KEY_INVALID');
     const right = { headers: { 'x-api-key': 'framework-api-key-1' } };
     expect((await call(running.url, 'GET', '/api/v1/users', right)).status).toBe(200);
+  });
+});
+
+describe('bearer tokens through Functions Framework', () => {
+  let issuer: TokenIssuer;
+  let running: TestApp;
+  beforeAll(async () => {
+    issuer = await startTokenIssuer();
+    running = await startApp({
+      via: 'functions-framework',
+      env: { AUTH_ISSUER: issuer.issuer, AUTH_AUDIENCE: TEST_AUDIENCE, API_KEY: 'framework-api-key-1' },
+    });
+  });
+  afterAll(async () => {
+    await running?.close();
+    await issuer?.close();
+  });
+
+  it('answers no credential 401, a bad token 401, a missing scope 403 and two credentials 400', async () => {
+    const users = '/api/v1/users';
+    const bearer = async (claims: Record<string, unknown>) => ({
+      authorization: `Bearer ${await issuer.mint(claims)}`,
+    });
+    expectProblem(await call(running.url, 'GET', users), 401, 'AUTHENTICATION_REQUIRED');
+    expectProblem(await call(running.url, 'GET', users, { headers: await bearer({ aud: 'x' }) }), 401, 'TOKEN_INVALID');
+    const reader = await bearer({ scope: 'users:read' });
+    expectProblem(await call(running.url, 'GET', '/metrics', { headers: reader }), 403, 'INSUFFICIENT_SCOPE');
+    const both = { ...reader, 'x-api-key': 'framework-api-key-1' };
+    expectProblem(await call(running.url, 'GET', users, { headers: both }), 400, 'CREDENTIALS_CONFLICT');
+    expect((await call(running.url, 'GET', users, { headers: reader })).status).toBe(200);
   });
 });
 
