@@ -1,15 +1,17 @@
 // @usersvc/client: the usersvc API from TypeScript. The types are generated from the service's OpenAPI document
 // (./schema.ts) and every call goes through openapi-fetch; around it, what a calling service needs: the base URL and
-// API key, an X-Request-ID on every call (the caller's own, so one id follows a request across services), a timeout
+// an API key or a bearer token (./token.ts), an X-Request-ID on every call (the caller's own, so one id follows a request across services), a timeout
 // per attempt, retries of a 503 that honour Retry-After (creates and patches too: each carries an Idempotency-Key, so
 // a retry never writes twice), and problem details thrown as a typed ProblemError.
 import createClient, { type Client } from 'openapi-fetch';
 import { HttpError, ProblemError, TimeoutError, UsersvcError, type Problem } from './errors';
 import type { components, operations, paths } from './schema';
+import { createTokenSource, type TokenOption } from './token';
 
 export { HttpError, ProblemError, TimeoutError, UsersvcError } from './errors';
 export type { Problem, ProblemCode } from './errors';
 export type { components, operations, paths } from './schema';
+export type { TokenOption } from './token';
 
 type Schemas = components['schemas'];
 export type User = Schemas['User'];
@@ -28,8 +30,19 @@ export type UsersApi = Client<paths>;
 export interface UsersClientOptions {
   /** Where the service is, e.g. https://usersvc.example.com (paths such as /api/v1/users are appended). */
   baseUrl: string;
-  /** Sent as X-API-Key on every request. */
+  /** Sent as X-API-Key on every request. Not with `token`. */
   apiKey?: string;
+  /**
+   * Sent as `Authorization: Bearer <token>` on every request; not with `apiKey` (the service refuses a request that
+   * carries both). A function is called for the first request and again `tokenRefreshMarginMs` before the `exp` of
+   * the JWT it returned (a token that is not a JWT or has no `exp` is kept until refused), once for all the calls
+   * waiting on it; what it throws, the call throws. When the service answers 401 with `error="invalid_token"` (the
+   * token was revoked, a clock is off), the call asks the function for a new token and is sent once more: a 401 means
+   * nothing ran, so this is safe for any method. A fixed string is not retried.
+   */
+  token?: TokenOption;
+  /** How long before its `exp` a token from the `token` function is replaced. Default 60 000. */
+  tokenRefreshMarginMs?: number;
   /** Each attempt must be answered, body included, within this; else TimeoutError. Default 10 000. */
   timeoutMs?: number;
   /**
@@ -89,6 +102,10 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** A 401 whose challenge says the token itself was refused: another token may do. */
+const refusesToken = (response: Response) =>
+  response.status === 401 && /\berror="?invalid_token\b/i.test(response.headers.get('www-authenticate') ?? '');
+
 function errorFrom(response: Response, body: unknown, requestId: string): UsersvcError {
   const id = response.headers.get('x-request-id') ?? requestId;
   const isProblem = (response.headers.get('content-type') ?? '').startsWith('application/problem+json');
@@ -116,14 +133,36 @@ export function createUsersClient(options: UsersClientOptions) {
     maxRetryDelayMs = 5_000,
     fetch: baseFetch = (request: Request) => globalThis.fetch(request),
   } = options;
+  if (apiKey && options.token) {
+    throw new TypeError(
+      'createUsersClient: pass apiKey or token, not both (the service answers a request with both 400 CREDENTIALS_CONFLICT)',
+    );
+  }
+  const tokens = options.token ? createTokenSource(options.token, options.tokenRefreshMarginMs ?? 60_000) : undefined;
   const newRequestId = () => options.requestId?.() ?? globalThis.crypto.randomUUID();
 
-  /** One attempt per call: sets the key and request id, bounds the attempt by timeoutMs. */
-  const attempt = (request: Request): Promise<Response> => {
+  /** Sends the request once, with the key or `token` and a request id, bounded by timeoutMs. */
+  const send = (request: Request, bearer?: string): Promise<Response> => {
     if (apiKey && !request.headers.has('x-api-key')) request.headers.set('X-API-Key', apiKey);
+    if (bearer) request.headers.set('Authorization', `Bearer ${bearer}`);
     if (!request.headers.has('x-request-id')) request.headers.set('X-Request-ID', newRequestId());
     const signal = AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]);
     return baseFetch(new Request(request, { signal }));
+  };
+
+  /**
+   * One attempt per call, with the current token; a token the service refused as invalid_token (RFC 6750, 3.1) is
+   * replaced by the token function's next and the request sent once more.
+   */
+  const attempt = async (request: Request): Promise<Response> => {
+    if (!tokens || request.headers.has('authorization')) return send(request);
+    const again = tokens.renewable ? request.clone() : undefined;
+    const token = await tokens.get();
+    const response = await send(request, token);
+    if (!again || !refusesToken(response)) return response;
+    await response.body?.cancel();
+    tokens.drop(token);
+    return send(again, await tokens.get());
   };
 
   /** Attempts until an answer other than a retryable 503; every attempt carries the same X-Request-ID. */
@@ -167,7 +206,7 @@ export function createUsersClient(options: UsersClientOptions) {
       if (answers?.(response, error)) return error;
       throw errorFrom(response, error, requestId);
     } catch (error) {
-      if (error instanceof UsersvcError) throw error;
+      if (error instanceof UsersvcError || tokens?.threw(error)) throw error;
       if (callOptions.signal?.aborted) throw error; // the caller's own abort, as fetch reports it
       if (errorLike(error)?.name === 'TimeoutError') throw new TimeoutError(timeoutMs, requestId, error);
       // fetch's own message is "fetch failed"; its cause says why (ECONNREFUSED, a DNS failure ...).
