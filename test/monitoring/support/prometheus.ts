@@ -12,6 +12,8 @@ export interface Target {
   address: string;
   /** The target labels a cluster's scrape config would attach (revision, namespace, service). */
   labels: Record<string, string>;
+  /** Scrape settings of its own (`authorization`, `oauth2` ...): the target then has a job of its own, `job`. */
+  scrape?: { job: string } & Record<string, unknown>;
 }
 
 export interface PromResult {
@@ -35,15 +37,27 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startPrometheus(targets: Target[], ruleFiles: string[] = []): Promise<Prometheus> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'usersvc-prometheus-'));
+  const plain = targets.filter((t) => !t.scrape);
   const config = {
     global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
     rule_files: ruleFiles,
     scrape_configs: [
-      {
-        job_name: 'usersvc',
-        metrics_path: '/metrics',
-        static_configs: targets.map((t) => ({ targets: [t.address], labels: t.labels })),
-      },
+      ...(plain.length > 0
+        ? [
+            {
+              job_name: 'usersvc',
+              metrics_path: '/metrics',
+              static_configs: plain.map((t) => ({ targets: [t.address], labels: t.labels })),
+            },
+          ]
+        : []),
+      ...targets.flatMap(({ address, labels, scrape }) => {
+        if (!scrape) return [];
+        const { job, ...settings } = scrape;
+        return [
+          { job_name: job, metrics_path: '/metrics', static_configs: [{ targets: [address], labels }], ...settings },
+        ];
+      }),
     ],
   };
   fs.writeFileSync(path.join(dir, 'prometheus.yml'), stringify(config));
