@@ -60,7 +60,8 @@ export function createBearerVerifier(config: BearerConfig, keys: KeySet) {
       if (problem === undefined) throw error;
       throw errors.tokenInvalid(problem);
     }
-    const subject = payload.sub as string;
+    if (typeof payload.sub !== 'string' || payload.sub === '') throw errors.tokenInvalid('has an invalid "sub" claim');
+    const subject = payload.sub;
     // Only a verified email names a principal: Google sets email_verified on a service account's ID token.
     const email = typeof payload.email === 'string' && payload.email_verified === true ? payload.email : undefined;
     const scopes = new Set<Scope>(tokenScopes(payload).filter(isScope));

@@ -53,6 +53,7 @@ describe('bearer tokens (jose-minted, issuer discovered over HTTP)', () => {
     ['for another audience', (i) => i.mint({ aud: 'https://other-service.example.com' }), 'is for another audience'],
     ['without sub', (i) => i.mint({ sub: undefined }), 'has no "sub" claim'],
     ['without exp', (i) => i.mint({ exp: undefined }), 'has no "exp" claim'],
+    ['with a sub that is not a string', (i) => i.mint({ sub: 42 as unknown as string }), 'has an invalid "sub" claim'],
     [
       'alg none (unsigned)',
       (i) => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ iss: i.issuer, aud: TEST_AUDIENCE, sub: 'x' })}.`,

@@ -128,4 +128,63 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^invalid configuration: ${variable} `));
   });
+
+  it('turns bearer tokens on with AUTH_ISSUER and AUTH_AUDIENCE, with safe defaults', () => {
+    const config = loadConfig({
+      AUTH_ISSUER: 'https://login.example.com/',
+      AUTH_AUDIENCE: 'https://usersvc.example.com, https://usersvc-old.example.com',
+    });
+    expect(config.bearer).toEqual({
+      issuer: 'https://login.example.com/',
+      audiences: ['https://usersvc.example.com', 'https://usersvc-old.example.com'],
+      jwksUrl: undefined,
+      algorithms: ['RS256', 'ES256'],
+      clockToleranceSeconds: 30,
+      grants: {},
+    });
+    expect(loadConfig({}).bearer).toBeUndefined();
+  });
+
+  it('reads named, scoped API keys and grants as JSON', () => {
+    const config = loadConfig({
+      API_KEYS: '[{"name":"reporting","key":"reporting-key-0123456789","scopes":["users:read"]}]',
+      AUTH_ISSUER: 'http://127.0.0.1:9000',
+      AUTH_AUDIENCE: 'a',
+      AUTH_GRANTS: '{"svc@p.iam.gserviceaccount.com":["users:read","metrics:read"]}',
+    });
+    expect(config.scopedApiKeys).toEqual([
+      { name: 'reporting', key: 'reporting-key-0123456789', scopes: ['users:read'] },
+    ]);
+    expect(config.bearer?.grants).toEqual({ 'svc@p.iam.gserviceaccount.com': ['users:read', 'metrics:read'] });
+  });
+
+  it.each([
+    ['AUTH_AUDIENCE', { AUTH_ISSUER: 'https://login.example.com' }, 'must be set when AUTH_ISSUER is'],
+    ['AUTH_AUDIENCE', { AUTH_AUDIENCE: 'x' }, 'is set but AUTH_ISSUER is not'],
+    ['AUTH_ISSUER', { AUTH_ISSUER: 'http://login.example.com', AUTH_AUDIENCE: 'x' }, 'must be an https:// URL'],
+    [
+      'AUTH_JWKS_URL',
+      { AUTH_ISSUER: 'https://i', AUTH_AUDIENCE: 'x', AUTH_JWKS_URL: 'ftp://k' },
+      'must be an https://',
+    ],
+    [
+      'AUTH_ALGORITHMS',
+      { AUTH_ISSUER: 'https://i', AUTH_AUDIENCE: 'x', AUTH_ALGORITHMS: 'RS256,HS256' },
+      'must be some of',
+    ],
+    ['AUTH_ALGORITHMS', { AUTH_ISSUER: 'https://i', AUTH_AUDIENCE: 'x', AUTH_ALGORITHMS: 'none' }, 'must be some of'],
+    ['AUTH_GRANTS', { AUTH_ISSUER: 'https://i', AUTH_AUDIENCE: 'x', AUTH_GRANTS: '{"a":["admin"]}' }, 'holds a scope'],
+    ['API_KEYS', { API_KEYS: 'not json' }, 'is not valid JSON'],
+    ['API_KEYS', { API_KEYS: '[{"name":"a","key":"short","scopes":[]}]' }, 'at least 16 characters'],
+    ['API_KEYS', { API_KEYS: '[{"name":"a b","key":"0123456789abcdef","scopes":[]}]' }, 'needs names'],
+  ])('refuses a bad %s: %j', (variable, env, words) => {
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^invalid configuration: ${variable} .*${words}`));
+  });
+
+  it('never echoes a key or a grant in its error', () => {
+    const secret = 'secret-key-0123456789-not-for-logs';
+    expect(() => loadConfig({ API_KEYS: `[{"name":"x y","key":"${secret}","scopes":[]}]` })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining(secret) }),
+    );
+  });
 });
