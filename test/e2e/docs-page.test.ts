@@ -73,6 +73,22 @@ async function openPage(url: string) {
   return { page, requests, problems };
 }
 
+/** Types `credential` into Authorize as a person would, then opens "list users", Try it out, Execute. */
+async function authorizeAndListUsers(page: Page, credential: string) {
+  await page.locator('.btn.authorize').click();
+  await page.locator('.modal-ux input').fill(credential);
+  await page.locator('.modal-ux .auth-btn-wrapper .authorize').click();
+  await page.locator('.modal-ux .btn-done').click();
+  const operation = page.locator('#operations-users-listUsers');
+  await operation.locator('.opblock-summary').click();
+  await operation.locator('.try-out__btn').click();
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/users'),
+    operation.locator('.execute').click(),
+  ]);
+  return { operation, response };
+}
+
 (haveChromium ? describe : describe.skip).each(backends)('the /docs page in Chromium (%s)', (backend) => {
   const service = useApp({ backend, env: { API_KEY: KEY } });
   let page: Page | undefined;
@@ -105,20 +121,8 @@ async function openPage(url: string) {
     );
     expect(listed.sort()).toEqual(expected.sort());
 
-    // Authorize: the key goes into Swagger UI's dialog, as a person would type it.
-    await page.locator('.btn.authorize').click();
-    await page.locator('.modal-ux input').fill(KEY);
-    await page.locator('.modal-ux .auth-btn-wrapper .authorize').click();
-    await page.locator('.modal-ux .btn-done').click();
-
-    // "List users": open it, Try it out, Execute; the request really goes to the service, with the key.
-    const operation = page.locator('#operations-users-listUsers');
-    await operation.locator('.opblock-summary').click();
-    await operation.locator('.try-out__btn').click();
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/users'),
-      operation.locator('.execute').click(),
-    ]);
+    // The key goes into Swagger UI's dialog, then "list users" runs: the request really goes to the service.
+    const { operation, response } = await authorizeAndListUsers(page, KEY);
     expect(response.status()).toBe(200);
     expect(await response.request().headerValue('x-api-key')).toBe(KEY);
     const shown = operation.locator('.live-responses-table .response');
@@ -163,18 +167,7 @@ async function openPage(url: string) {
     const { page, problems } = await openPage(`${service.url}/docs`);
     try {
       await page.locator('.opblock').first().waitFor({ timeout: 30_000 });
-      await page.locator('.btn.authorize').click();
-      await page.locator('.modal-ux input').fill(token);
-      await page.locator('.modal-ux .auth-btn-wrapper .authorize').click();
-      await page.locator('.modal-ux .btn-done').click();
-
-      const operation = page.locator('#operations-users-listUsers');
-      await operation.locator('.opblock-summary').click();
-      await operation.locator('.try-out__btn').click();
-      const [response] = await Promise.all([
-        page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/users'),
-        operation.locator('.execute').click(),
-      ]);
+      const { response } = await authorizeAndListUsers(page, token);
       expect(response.status()).toBe(200);
       expect(await response.request().headerValue('authorization')).toBe(`Bearer ${token}`);
       expect(problems).toEqual([]);

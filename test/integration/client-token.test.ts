@@ -7,18 +7,9 @@ import { decodeJwt } from 'jose';
 import { createUsersClient, ProblemError } from '../../clients/typescript/src';
 import { startTokenIssuer, TEST_AUDIENCE, type TokenIssuer } from '../../scripts/token-issuer';
 import { startApp, type TestApp } from '../support/app';
+import { thrown } from '../support/thrown';
 
 const ELSEWHERE = 'https://elsewhere.test';
-
-/** What the client throws, or a failure when it throws nothing. */
-async function thrown(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 interface Sent {
   method: string;

@@ -18,20 +18,11 @@ import { useApp } from '../support/app';
 import { backends } from '../support/database';
 import { call } from '../support/http';
 import { ROOT } from '../support/service';
+import { thrown } from '../support/thrown';
 
 const run = promisify(execFile);
 const KEY = 'client-key-0123456789abc';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** What the client throws, or a failure when it throws nothing. */
-async function thrown(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe.each(backends)('the client against the service (%s)', (backend) => {
   const service = useApp({ backend, env: { API_KEY: KEY } });
