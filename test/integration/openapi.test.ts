@@ -2,7 +2,8 @@
 // pipeline adds (auth when it is on, 405, 503 with Retry-After), served publicly.
 import { routes } from '../../functions/routes';
 import type { Route } from '../../shared/http/types';
-import { useApp } from '../support/app';
+import { startTokenIssuer, TEST_AUDIENCE, type TokenIssuer } from '../../scripts/token-issuer';
+import { startApp, useApp, type TestApp } from '../support/app';
 import { call } from '../support/http';
 
 interface Operation {
@@ -102,6 +103,42 @@ describe('the OpenAPI document with API keys off', () => {
     for (const { operation } of operations(document)) {
       expect(operation.security).toEqual([]);
       expect(Object.keys(operation.responses)).not.toContain('401');
+    }
+  });
+});
+
+describe('the OpenAPI document with bearer tokens and API keys on', () => {
+  let issuer: TokenIssuer;
+  let service: TestApp;
+  let document: Document & { components: { securitySchemes: Record<string, { type: string; scheme?: string }> } };
+  beforeAll(async () => {
+    issuer = await startTokenIssuer();
+    service = await startApp({ env: { AUTH_ISSUER: issuer.issuer, AUTH_AUDIENCE: TEST_AUDIENCE, API_KEY: KEY } });
+    document = (await call<typeof document>(service.url, 'GET', '/openapi.json')).body;
+  });
+  afterAll(async () => {
+    await service?.close();
+    await issuer?.close();
+  });
+
+  it('declares the bearer scheme beside the key, and each operation its scope under it', () => {
+    expect(document.components.securitySchemes).toMatchObject({
+      bearer: { type: 'http', scheme: 'bearer' },
+      apiKey: { type: 'apiKey' },
+    });
+    for (const { operation } of operations(document)) {
+      const scope = (routes as Record<string, Route>)[operation.operationId]?.scope;
+      expect([operation.operationId, operation.security]).toEqual([
+        operation.operationId,
+        scope ? [{ bearer: [scope] }, { apiKey: [] }] : [],
+      ]);
+      if (!scope) continue;
+      const codes = JSON.stringify(operation.responses);
+      for (const code of ['AUTHENTICATION_REQUIRED', 'TOKEN_INVALID', 'INSUFFICIENT_SCOPE', 'CREDENTIALS_CONFLICT']) {
+        expect([operation.operationId, codes.includes(code)]).toEqual([operation.operationId, true]);
+      }
+      expect(operation.responses['401']?.headers).toHaveProperty('WWW-Authenticate');
+      expect(operation.responses['503']?.headers).toHaveProperty('Retry-After');
     }
   });
 });
