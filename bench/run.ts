@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { measureColdStarts } from './cold-start';
 import { decidePinning } from './cpus';
+import { startBenchIssuer, withIssuer } from './issuer';
 import { COMPILE_CACHE_SCRIPT, fillCompileCache } from './compile-cache';
 import { restoreSeededTable, seededBenchDatabase, serverVersion } from './database';
 import { measureListLatency } from './list-latency';
@@ -27,6 +28,7 @@ import {
 } from './processes';
 import {
   allCells,
+  bearerRows,
   checkTargets,
   compare,
   markdown,
@@ -37,7 +39,7 @@ import {
   type ColdStart,
   type Comparison,
 } from './report';
-import { createWorkloads, type Workload, type WorkloadData } from './workloads';
+import { createWorkloads, type BearerAlgorithm, type Workload, type WorkloadData } from './workloads';
 
 const DATABASE = 'usersvc_bench';
 const POOLED_WORKLOADS = ['getById', 'create', 'mix'];
@@ -49,6 +51,8 @@ interface Specs {
   service: ServerSpec;
   /** The same service started with API_KEY, for the workloads marked apiKey. */
   serviceWithKey: ServerSpec;
+  /** The same service started with AUTH_ISSUER (the bench's issuer), and its tokens, for the workloads marked bearer. */
+  serviceWithIssuer?: { spec: ServerSpec; tokens: Record<BearerAlgorithm, string> };
   baseline: ServerSpec;
 }
 
@@ -63,6 +67,7 @@ async function measureCells(
   const cells: CellResult[] = [];
   const peaks = new Map<string, { mixMaxRssMB: number; lifetimePeakMB: number }>();
   const servers: RunningServer[] = [];
+  const headersOf = (workload: Workload) => headersFor(workload, PLATFORM_HEADERS, specs.serviceWithIssuer?.tokens);
   try {
     /**
      * A server is started, and loaded until its CPU a request has settled, right before its first cell: a fresh
@@ -77,7 +82,7 @@ async function measureCells(
         durationSeconds: options.quick ? 2 : STEADY_STATE_SECONDS,
         warmupSeconds: 0,
         data,
-        headers: headersFor(workload, PLATFORM_HEADERS),
+        headers: headersOf(workload),
       });
       if (workload.writes) await restoreSeededTable(url);
       return server;
@@ -87,15 +92,18 @@ async function measureCells(
     const service = await warm(specs.service, first);
     const baseline = await warm(specs.baseline, first);
     let serviceWithKey: RunningServer | undefined;
+    let serviceWithIssuer: RunningServer | undefined;
     const serviceFor = async (workload: Workload) => {
-      if (!workload.apiKey) return service;
-      serviceWithKey ??= await warm(specs.serviceWithKey, workload);
-      return serviceWithKey;
+      if (workload.apiKey) return (serviceWithKey ??= await warm(specs.serviceWithKey, workload));
+      if (workload.bearer && specs.serviceWithIssuer) {
+        return (serviceWithIssuer ??= await warm(specs.serviceWithIssuer.spec, workload));
+      }
+      return service;
     };
     for (const workload of workloads) {
       const mine: Comparison[] = [];
       // Same status and the same answer shape from both, or the comparison would be of different work.
-      const headers = headersFor(workload, PLATFORM_HEADERS);
+      const headers = headersOf(workload);
       const [serviceShape, baselineShape] = [
         await probeWorkload(await serviceFor(workload), workload, headers),
         await probeWorkload(baseline, workload, headers),
@@ -104,7 +112,7 @@ async function measureCells(
         throw new Error(`${workload.name}: service answers ${serviceShape}, baseline answers ${baselineShape}`);
       }
       // Authentication on is one cell, at the highest concurrency.
-      const levels = workload.apiKey ? [Math.max(...options.connections)] : options.connections;
+      const levels = workload.apiKey || workload.bearer ? [Math.max(...options.connections)] : options.connections;
       for (const connections of levels) {
         const pair = [await serviceFor(workload), baseline];
         const rounds = new Map<RunningServer, CellResult[]>(pair.map((server) => [server, []]));
@@ -117,7 +125,7 @@ async function measureCells(
               durationSeconds: options.durationSeconds,
               warmupSeconds: round === 0 ? options.warmupSeconds : 0,
               data,
-              headers: headersFor(workload, PLATFORM_HEADERS),
+              headers: headersOf(workload),
             });
             rounds.get(server)?.push(cell);
             cells.push(cell);
@@ -178,9 +186,18 @@ async function bench(options: BenchOptions, node: NodeRuntime): Promise<void> {
   const cache = fillCompileCache(node.execPath, serverEnv(url, options.poolMax));
   progress(`compile cache: ${cache.said}`);
   const serviceEnv = serverEnv(url, options.poolMax, {}, cache.dir);
+  const serviceAs = (name: string): ServerSpec => ({
+    name,
+    script: SCRIPTS.service,
+    env: serviceEnv,
+    node: node.execPath,
+  });
+  // Started only for bearer workloads; it serves the service's discovery and key fetches until the cells are done.
+  const issuer = workloads.some((w) => w.bearer) ? await startBenchIssuer() : undefined;
   const specs: Specs = {
-    service: { name: 'service', script: SCRIPTS.service, env: serviceEnv, node: node.execPath },
-    serviceWithKey: withApiKey({ name: 'service+key', script: SCRIPTS.service, env: serviceEnv, node: node.execPath }),
+    service: serviceAs('service'),
+    serviceWithKey: withApiKey(serviceAs('service+key')),
+    serviceWithIssuer: issuer && { spec: withIssuer(serviceAs('service+issuer'), issuer), tokens: issuer.tokens },
     baseline: { name: 'baseline', script: SCRIPTS.baseline, env: serverEnv(url, options.poolMax), node: node.execPath },
   };
 
@@ -198,6 +215,7 @@ async function bench(options: BenchOptions, node: NodeRuntime): Promise<void> {
         data,
       );
     } finally {
+      await issuer?.close();
       await pooled.pooler.stop();
       rmSync(cache.dir, { recursive: true, force: true });
     }
@@ -211,6 +229,7 @@ async function bench(options: BenchOptions, node: NodeRuntime): Promise<void> {
   }
 
   const { cells, comparisons, peakRss } = await measureCells(options, url, specs, workloads, data);
+  await issuer?.close();
   rmSync(cache.dir, { recursive: true, force: true });
 
   let listLatency: BenchResults['listLatency'];
@@ -277,6 +296,13 @@ function printSummary(results: BenchResults): void {
           c.rssAtReadyMB.toFixed(0),
         ]),
       ]),
+    );
+  }
+  const bearer = bearerRows(results.comparisons);
+  if (bearer.length > 0) {
+    out.push(
+      "\nBearer tokens against the API key (service; ratios of the cells' ratios to the baseline)",
+      textTable(bearer),
     );
   }
   out.push(

@@ -16,12 +16,17 @@ export interface Workload {
   expect: number[];
   /** Whether it creates or updates rows; the bench restores the seeded table after such a cell. */
   writes?: boolean;
-  /** Sent with X-API-Key to a service started with API_KEY (the one cell with authentication on). */
+  /** Sent with X-API-Key to a service started with API_KEY. */
   apiKey?: boolean;
+  /** Sent with a bearer token signed with this algorithm to a service started with AUTH_ISSUER (bench/issuer.ts). */
+  bearer?: BearerAlgorithm;
   next(): RequestSpec;
   /** The name of the Lua function in bench/wrk.lua's generators (see luaGenerators) that makes one request. */
   lua: string;
 }
+
+/** The algorithms of the bearer cells: those AUTH_ALGORITHMS accepts by default. */
+export type BearerAlgorithm = 'ES256' | 'RS256';
 
 export interface WorkloadData {
   /** Ids of seeded users (existing for the whole run: the bench never deletes). */
@@ -60,6 +65,12 @@ export function createWorkloads(data: WorkloadData): Workload[] {
     description: 'GET /api/v1/users/id/:id with X-API-Key (service started with API_KEY)',
     apiKey: true,
   };
+  const getByIdBearer = (alg: BearerAlgorithm): Workload => ({
+    ...getById,
+    name: `getByIdBearer${alg}`,
+    description: `GET /api/v1/users/id/:id with an ${alg} bearer token (service started with AUTH_ISSUER)`,
+    bearer: alg,
+  });
   const getByUsername: Workload = {
     name: 'getByUsername',
     description: 'GET /api/v1/users/username/:username (random existing)',
@@ -124,7 +135,8 @@ export function createWorkloads(data: WorkloadData): Workload[] {
       return getById.next();
     },
   };
-  return [getById, getByUsername, listFirst, listCursor, create, patch, mix, getByIdApiKey];
+  const authenticated = [getByIdApiKey, getByIdBearer('ES256'), getByIdBearer('RS256')];
+  return [getById, getByUsername, listFirst, listCursor, create, patch, mix, ...authenticated];
 }
 
 export function workloadNamed(workloads: readonly Workload[], name: string): Workload {
@@ -138,7 +150,7 @@ const luaString = (value: string) => JSON.stringify(value); // a JSON string of 
 export interface LuaSettings {
   /** Makes this cell's created usernames unique across cells and runs: letters and digits only. */
   uniqueTag: string;
-  /** Headers on every request (the API key, the trace header the platform's ingress adds). */
+  /** Headers on every request (the API key or bearer token, the trace header the platform's ingress adds). */
   headers: Record<string, string>;
 }
 
