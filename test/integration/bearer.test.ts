@@ -106,6 +106,16 @@ describe('bearer tokens (jose-minted, issuer discovered over HTTP)', () => {
     expect(reply.status).toBe(200);
   });
 
+  it('stops accepting a remembered token once it expires (past the clock skew)', async () => {
+    // exp 26 s ago: valid for 4 s more within the 30 s skew, then expired, though it verified once.
+    const token = await issuer.mint({}, { expiresIn: -26 });
+    expect((await get(token)).status).toBe(200);
+    expect((await get(token)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const later = await get(token);
+    expect([later.status, later.body.detail]).toEqual([401, 'The token has expired.']);
+  });
+
   it('answers a token over the header limit with 431, not a 5xx', async () => {
     const reply = await get('a'.repeat(20_000));
     expect(reply.status).toBe(431);
