@@ -232,6 +232,31 @@ describe('bearer tokens when the identity provider is unreachable', () => {
   });
 });
 
+describe('the caller in a 5xx event', () => {
+  it('names the principal beside the error', async () => {
+    const issuer = await startTokenIssuer('ES256');
+    // Port 1 on loopback refuses at once: every query fails to connect.
+    const service = await startApp({
+      env: {
+        AUTH_ISSUER: issuer.issuer,
+        AUTH_AUDIENCE: TEST_AUDIENCE,
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+      },
+    });
+    try {
+      const token = await issuer.mint({ sub: 'batch-importer' });
+      const reply = await call(service.url, 'GET', '/api/v1/users', { headers: { authorization: `Bearer ${token}` } });
+      expect([reply.status, reply.body.code]).toEqual([503, 'DATABASE_UNAVAILABLE']);
+      const line = await service.waitFor((entry) => entry.request_id === reply.headers.get('x-request-id'));
+      expect(line).toMatchObject({ severity: 'ERROR', principal: 'bearer:batch-importer' });
+      expect(line.error).toContain('DATABASE_UNAVAILABLE');
+    } finally {
+      await service.close();
+      await issuer.close();
+    }
+  });
+});
+
 describe('Google ID tokens between services (no scopes in the token: AUTH_GRANTS)', () => {
   let issuer: TokenIssuer;
   let service: TestApp;
