@@ -296,6 +296,11 @@ function readBearer(env: NodeJS.ProcessEnv): BearerConfig | undefined {
 
 /** Reads every setting from the environment; the entrypoints call it once, tests pass their own. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const keys = check('API_KEY', apiKeys, env.API_KEY ?? '', false);
+  const named = env.API_KEYS ? check('API_KEYS', scopedApiKeys, env.API_KEYS, false) : [];
+  // A key in both would be judged by API_KEY (every scope), silently undoing the scopes API_KEYS gives it.
+  if (named.some(({ key }) => keys.includes(key)))
+    throw new ConfigError('API_KEYS', 'holds a key that API_KEY also holds');
   return {
     port: read(env, 'PORT'),
     database: readDatabase(env),
@@ -307,8 +312,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownDelayMs: read(env, 'SHUTDOWN_DELAY_MS'),
     requestTimeoutMs: read(env, 'REQUEST_TIMEOUT_MS'),
     maxConnections: read(env, 'MAX_CONNECTIONS'),
-    apiKeys: check('API_KEY', apiKeys, env.API_KEY ?? '', false),
-    scopedApiKeys: env.API_KEYS ? check('API_KEYS', scopedApiKeys, env.API_KEYS, false) : [],
+    apiKeys: keys,
+    scopedApiKeys: named,
     bearer: readBearer(env),
     logFormat: read(env, 'LOG_FORMAT'),
     logLevel: read(env, 'LOG_LEVEL'),

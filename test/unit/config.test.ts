@@ -177,6 +177,11 @@ describe('loadConfig', () => {
     ['API_KEYS', { API_KEYS: 'not json' }, 'is not valid JSON'],
     ['API_KEYS', { API_KEYS: '[{"name":"a","key":"short","scopes":[]}]' }, 'at least 16 characters'],
     ['API_KEYS', { API_KEYS: '[{"name":"a b","key":"0123456789abcdef","scopes":[]}]' }, 'needs names'],
+    [
+      'API_KEYS',
+      { API_KEY: '0123456789abcdef', API_KEYS: '[{"name":"a","key":"0123456789abcdef","scopes":[]}]' },
+      'holds a key that API_KEY also holds',
+    ],
   ])('refuses a bad %s: %j', (variable, env, words) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^invalid configuration: ${variable} .*${words}`));
   });
