@@ -177,7 +177,7 @@ const BENCH_API_KEY = 'bench-api-key-0123456789abcdef';
 /** A server started for the API-key workloads: with API_KEY (the baseline ignores it, as it ignores the header). */
 export const withApiKey = (spec: ServerSpec): ServerSpec => ({ ...spec, env: { ...spec.env, API_KEY: BENCH_API_KEY } });
 
-/** Request headers for a workload: the key added for an API-key workload, the token of its algorithm for a bearer one. */
+/** Request headers for a workload: the key for an API-key workload, its algorithm's token for a bearer one. */
 export function headersFor(
   workload: Pick<Workload, 'apiKey' | 'bearer'>,
   headers: Record<string, string>,

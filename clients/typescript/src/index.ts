@@ -1,8 +1,8 @@
 // @usersvc/client: the usersvc API from TypeScript. The types are generated from the service's OpenAPI document
 // (./schema.ts) and every call goes through openapi-fetch; around it, what a calling service needs: the base URL and
-// an API key or a bearer token (./token.ts), an X-Request-ID on every call (the caller's own, so one id follows a request across services), a timeout
-// per attempt, retries of a 503 that honour Retry-After (creates and patches too: each carries an Idempotency-Key, so
-// a retry never writes twice), and problem details thrown as a typed ProblemError.
+// an API key or a bearer token (./token.ts), an X-Request-ID on every call (the caller's own, so one id follows a
+// request across services), a timeout per attempt, retries of a 503 that honour Retry-After (creates and patches too:
+// each carries an Idempotency-Key, so a retry never writes twice), and problem details thrown as a typed ProblemError.
 import createClient, { type Client } from 'openapi-fetch';
 import { HttpError, ProblemError, TimeoutError, UsersvcError, type Problem } from './errors';
 import type { components, operations, paths } from './schema';
