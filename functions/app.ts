@@ -36,6 +36,7 @@ export interface App {
 export function createApp({ config, db, logger, drain = createDrain() }: AppDependencies): App {
   const table: Record<RouteName, Route> = routes;
   const schema = createSchemaCheck(db);
+  const auth = createAuthenticator(config, logger);
   let document: object | undefined;
   const context: AppContext = {
     config,
@@ -45,13 +46,10 @@ export function createApp({ config, db, logger, drain = createDrain() }: AppDepe
     logger,
     drain,
     metrics: createMetrics(() => db.stats()),
-    auth: createAuthenticator(config, logger),
+    auth,
     // Built at its first use, once: generating it (JSON Schema from zod) is start-up work no probe needs.
     get openApiDocument() {
-      document ??= openApiDocument(table, {
-        apiKeys: config.apiKeys.length + config.scopedApiKeys.length > 0,
-        bearer: config.bearer !== undefined,
-      });
+      document ??= openApiDocument(table, auth.schemes);
       return document;
     },
   };

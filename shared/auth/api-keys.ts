@@ -11,11 +11,9 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 
 export function createApiKeyCheck(keys: readonly string[], scopedKeys: readonly ScopedApiKey[] = []) {
   const accepted = [
-    ...keys.map((key) => ({
-      digest: digest(key),
-      name: digest(key).toString('hex').slice(0, 12),
-      scopes: 'all' as const,
-    })),
+    ...keys
+      .map(digest)
+      .map((hash) => ({ digest: hash, name: hash.toString('hex').slice(0, 12), scopes: 'all' as const })),
     ...scopedKeys.map(({ key, name, scopes }) => ({ digest: digest(key), name, scopes: new Set(scopes) })),
   ];
   return function checkApiKey(header: string | string[] | undefined): Principal {

@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from '../config';
 import { errors } from '../errors';
 import type { Logger } from '../logging';
+import type { AuthSchemes } from '../openapi';
 import { createApiKeyCheck } from './api-keys';
 import { createBearerVerifier } from './bearer';
 import { createKeySet } from './key-set';
@@ -14,6 +15,8 @@ import type { Scope } from './scopes';
 const B64TOKEN = /^[\w.~+/-]+=*$/;
 
 export interface Authenticator {
+  /** Which kinds of credential are on: what the OpenAPI document declares. */
+  readonly schemes: AuthSchemes;
   /** The caller of a request to a non-public route: a Principal, or a 400, 401, 403 or 503 AppError. */
   authenticate(headers: IncomingHttpHeaders): Promise<Principal>;
   /** Throws 403 INSUFFICIENT_SCOPE unless the principal holds `scope`. */
@@ -43,6 +46,7 @@ export function createAuthenticator(config: Config, logger: Logger): Authenticat
   const verifyBearer = config.bearer && keySet && createBearerVerifier(config.bearer, keySet);
 
   return {
+    schemes: { apiKeys: keysOn, bearer: verifyBearer !== undefined },
     async authenticate(headers) {
       if (!keysOn && !verifyBearer) return ANONYMOUS;
       const { token, key, keyTwice } = credentialsOf(headers, verifyBearer !== undefined, keysOn);

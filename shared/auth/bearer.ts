@@ -54,12 +54,12 @@ export function createBearerVerifier(config: BearerConfig, keys: KeySet) {
   };
   // A Map, so that a `sub` such as "constructor" finds nothing rather than Object's prototype.
   const grants = new Map(Object.entries(config.grants));
-  const verified = new LRUCache<string, { principal: Principal; until: number }>({ max: VERIFIED_TOKENS });
+  const verified = new LRUCache<string, Principal>({ max: VERIFIED_TOKENS, ttl: REMEMBER_MS });
 
   return async function verifyBearer(token: string): Promise<Principal> {
     if (token.length > MAX_TOKEN_LENGTH) throw errors.tokenInvalid(`is longer than ${MAX_TOKEN_LENGTH} characters`);
     const remembered = verified.get(token);
-    if (remembered && Date.now() < remembered.until) return remembered.principal;
+    if (remembered) return remembered;
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, keys.getKey, options));
@@ -84,8 +84,9 @@ export function createBearerVerifier(config: BearerConfig, keys: KeySet) {
       via: 'bearer',
       ...(email && { email }),
     };
-    const expires = ((payload.exp as number) + config.clockToleranceSeconds) * 1000;
-    verified.set(token, { principal, until: Math.min(expires, Date.now() + REMEMBER_MS) });
+    const untilExpiry = ((payload.exp as number) + config.clockToleranceSeconds) * 1000 - Date.now();
+    // A ttl of 0 would mean "forever" to lru-cache: a token expiring as it verified is not remembered at all.
+    if (untilExpiry > 0) verified.set(token, principal, { ttl: Math.min(untilExpiry, REMEMBER_MS) });
     return principal;
   };
 }
